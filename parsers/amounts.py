@@ -1,0 +1,66 @@
+"""Money as exact decimals in 万元: the only unit the platform stores.
+
+Printed amounts carry thousands separators, full-width digits and stray spaces; a release (or
+one table of it) may be in 元. Every amount becomes a Decimal in 万元 rounded to the cent of 万元
+it was printed with, never a float. 1 万元 = 10,000 元.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+WAN = "万元"
+YUAN = "元"
+YUAN_PER_WAN = Decimal(10000)
+CENT_OF_WAN = Decimal("0.01")
+
+_AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
+_SEPARATORS = re.compile(r"[,\s\u00a0\u3000'_]")
+
+
+class AmountError(ValueError):
+    """A cell that should hold an amount does not."""
+
+
+def normalise_amount_text(text: str) -> str:
+    """Fold full-width characters and drop thousands separators and spaces."""
+    folded = unicodedata.normalize("NFKC", text)
+    return _SEPARATORS.sub("", folded)
+
+
+def parse_amount_wan(text: str | None, unit: str = WAN) -> Decimal | None:
+    """Parse a printed amount into 万元; blank means no amount (None).
+
+    Raises:
+        AmountError: the text is not a number.
+    """
+    if text is None:
+        return None
+    cleaned = normalise_amount_text(text)
+    if cleaned in {"", "-", "—", "－"}:
+        return None
+    if not _AMOUNT.match(cleaned):
+        raise AmountError(f"not an amount: {text!r}")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise AmountError(f"not an amount: {text!r}") from exc
+    if unit == YUAN:
+        value = value / YUAN_PER_WAN
+    elif unit != WAN:
+        raise AmountError(f"unknown currency unit {unit!r}; expected 万元 or 元")
+    return value
+
+
+def is_amount(text: str | None) -> bool:
+    """Whether a cell reads as an amount (blank counts as no)."""
+    if text is None:
+        return False
+    return bool(_AMOUNT.match(normalise_amount_text(text)))
+
+
+def to_cents_of_wan(value: Decimal) -> Decimal:
+    """Quantise to 0.01 万元, the precision every amount is stored with."""
+    return value.quantize(CENT_OF_WAN)

@@ -1,0 +1,35 @@
+"""Which layout a release is, from its content alone (file names say nothing reliable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parsers.errors import ParseError
+from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
+from parsers.layouts.guangzhou import is_header_row
+from parsers.layouts.tianjin import LAYOUT as TIANJIN
+from parsers.layouts.tianjin import split_tables
+
+EXPECTED = (
+    "expected a 项目支出绩效目标表: either the Guangzhou row layout (a tab-separated header "
+    "项目名称/总计/财政拨款/…/绩效目标/绩效指标) or the Tianjin table layout (…绩效目标表 titles, "
+    "then 项目名称/预算数/绩效目标 and 一级指标 cells)"
+)
+_HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<table")
+
+
+def detect_layout(lines: tuple[str, ...], path: Path) -> str:
+    """Return the layout name, or raise ParseError naming the file and what was expected."""
+    head = "\n".join(lines[:50]).lower()
+    if any(marker in head for marker in _HTML_MARKERS) and "绩效" not in head:
+        raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
+    for line in lines:
+        if "\t" in line and is_header_row(line.split("\t")):
+            return GUANGZHOU
+    tables = split_tables(lines)
+    if tables:
+        cells = {line.strip() for line in lines}
+        if "一级指标" in cells and ("预算数" in cells or "项目资金来源及落实情况" in cells):
+            return TIANJIN
+    first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
+    raise ParseError(path, first, f"no known layout; {EXPECTED}")

@@ -1,0 +1,442 @@
+"""The Tianjin layout: one table per project, one cell per line (DOCX extraction).
+
+Shape (天津市 departments, 2024 budget year):
+    "[bookmark: …]N.<project>绩效目标表" title line, then cells, each on a line that starts
+    with a tab: "<6-digit unit code><unit name>", "单位：万元", 项目名称/<name>,
+    预算数/<amount>, 其中：财政资金/<amount>, 其他资金/<amount>, the use of funds,
+    绩效目标/<goal>, then the indicator header (一级指标 二级指标 三级指标 [绩效指标描述] 指标值)
+    and its rows. A line that does not start with a tab continues the cell above it; blank
+    lines only separate groups and may split a row, so rows are rebuilt by counting cells.
+A special-bond table (专项债券) prints its labels in another order (项目性质 holds the code),
+its money in 元 by funding source; it is converted to 万元, kept, and flagged.
+There is no department line and no 合计: the department is the one behind the unit codes
+(主管部门 where a bond table prints it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from parsers.amounts import WAN, YUAN, AmountError, parse_amount_wan, to_cents_of_wan
+from parsers.classified import looks_classified
+from parsers.errors import ParseError
+from parsers.model import (
+    LayoutResult,
+    ProjectRecord,
+    TianjinIndicatorCells,
+    UnitRecord,
+    Warning_,
+    zero_amounts,
+)
+from parsers.text import clean_cell, clean_name
+
+LAYOUT = "tianjin_tables"
+
+_TITLE = re.compile(
+    r"^\s*(?:\[bookmark:[^\]]*\])?\s*(?:\d+\s*[.．、]\s*)?(?P<name>.*?)\s*(?:项目)?绩效目标表\s*$"
+)
+_UNIT = re.compile(r"^(?P<code>\d{3,9})\s*(?P<name>\D.*)$")
+_CURRENCY = re.compile(r"^单位\s*[:：]\s*(?P<unit>万元|元)$")
+_PROJECT_CODE = re.compile(r"^[0-9A-Z]{12,}$")
+_INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标描述", "指标值")
+_ORG_PREFIX = re.compile(r"^(?P<prefix>.+?(?:局|厅|委员会|委|院|办公室))")
+
+# Bond-table funding rows: label → funding source; None = a breakdown, not added again.
+_BOND_SOURCES: dict[str, str | None] = {
+    "中央": "fiscal",
+    "市级": "fiscal",
+    "区级": "fiscal",
+    "省级": "fiscal",
+    "专项债券资金": "bond",
+    "专项债券": "bond",
+    "自有资金": "other",
+    "其他资金": "other",
+    "其他融资资金": "other",
+    "其中:银行贷款": None,
+    "其中：银行贷款": None,
+    "银行贷款": None,
+}
+
+
+@dataclass
+class _Cell:
+    text: str
+    line: int
+
+
+def _is_title(line: str) -> bool:
+    return not line.startswith("\t") and bool(line.strip()) and "绩效目标表" in line
+
+
+def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Return (start, end) 0-based line ranges of each project table, title line first."""
+    starts = [i for i, line in enumerate(lines) if _is_title(line)]
+    return [
+        (start, starts[k + 1] if k + 1 < len(starts) else len(lines))
+        for k, start in enumerate(starts)
+    ]
+
+
+def _cells(lines: tuple[str, ...], start: int, end: int) -> list[_Cell]:
+    """Cells of one table: tab-led lines; other non-blank lines continue the cell above."""
+    tab_led = any(line.startswith("\t") for line in lines[start + 1 : end])
+    cells: list[_Cell] = []
+    for index in range(start + 1, end):
+        line = lines[index]
+        if not line.strip() and not line.startswith("\t"):
+            continue
+        if tab_led and not line.startswith("\t") and cells:
+            cells[-1].text = f"{cells[-1].text}\n{clean_cell(line)}"
+            continue
+        text = " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
+        cells.append(_Cell(text=text, line=index + 1))
+    return cells
+
+
+def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
+    """Extract units and projects (with indicator rows) from a Tianjin-layout release."""
+    warnings: list[Warning_] = []
+    tables = split_tables(lines)
+    if not tables:
+        raise ParseError(path, None, "no project table title (…绩效目标表) found")
+    preamble = [i + 1 for i in range(tables[0][0]) if lines[i].strip()]
+    if preamble:
+        warnings.append(Warning_(preamble[0], "preamble_ignored", "text before the first table"))
+    units: dict[tuple[str | None, str], UnitRecord] = {}
+    projects: list[ProjectRecord] = []
+    departments: list[str] = []
+    currencies: Counter[str] = Counter()
+    for start, end in tables:
+        cells = _cells(lines, start, end)
+        title = clean_cell(lines[start])
+        match = _TITLE.match(title)
+        title_name = clean_name(match["name"]) if match else title
+        if any(
+            cell.text.startswith("资金来源") or cell.text == "项目资金来源及落实情况"
+            for cell in cells
+        ):
+            record = _parse_bond_table(
+                cells, title_name, start + 1, end, path, warnings, departments
+            )
+        else:
+            record = _parse_project_table(cells, title_name, start + 1, end, path, warnings)
+        if record is None:
+            continue
+        unit_key, project = record
+        currencies[project.currency_unit_zh] += 1
+        if unit_key not in units:
+            code, name = unit_key
+            units[unit_key] = UnitRecord(
+                seq=len(units) + 1, name_zh=name, code=code, source_line=start + 2
+            )
+        project.unit_seq = units[unit_key].seq
+        project.seq = len(projects) + 1
+        projects.append(project)
+    if not projects:
+        raise ParseError(path, None, "tables found but none holds a project (项目名称 / 预算数)")
+    department, source = _department(departments, list(units.values()))
+    return LayoutResult(
+        layout=LAYOUT,
+        department_zh=department,
+        department_source=source,
+        currency_unit_zh=currencies.most_common(1)[0][0] if currencies else WAN,
+        department_line=None,
+        units=list(units.values()),
+        projects=projects,
+        declared_totals=[],
+        warnings=warnings,
+    )
+
+
+def _value_after(cells: list[_Cell], label: str, *, exact: bool = True) -> tuple[int, _Cell] | None:
+    for index, cell in enumerate(cells):
+        hit = cell.text == label if exact else cell.text.startswith(label)
+        if hit and index + 1 < len(cells):
+            return index, cells[index + 1]
+    return None
+
+
+def _amount(cell: _Cell | None, unit: str, path: Path, label: str) -> Decimal | None:
+    if cell is None:
+        return None
+    try:
+        value = parse_amount_wan(cell.text, unit=unit)
+    except AmountError as exc:
+        raise ParseError(path, cell.line, f"{label}: {exc}") from exc
+    if value is not None and value < 0:
+        raise ParseError(path, cell.line, f"{label}: negative amount {cell.text!r}")
+    return value
+
+
+def _split_unit(text: str) -> tuple[str | None, str]:
+    match = _UNIT.match(text.replace(" ", ""))
+    if match:
+        return match["code"], clean_name(match["name"])
+    return None, clean_name(text)
+
+
+def _indicator_rows(
+    cells: list[_Cell], path: Path, warnings: list[Warning_]
+) -> tuple[list[TianjinIndicatorCells], int]:
+    start = next((i for i, cell in enumerate(cells) if cell.text == "一级指标"), None)
+    if start is None:
+        return [], len(cells)
+    header_end = start
+    while header_end < len(cells) and cells[header_end].text in _INDICATOR_HEADER:
+        header_end += 1
+    header = [cell.text for cell in cells[start:header_end]]
+    width = len(header)
+    has_description = any(name in header for name in ("绩效指标描述", "指标描述"))
+    body = cells[header_end:]
+    rows: list[TianjinIndicatorCells] = []
+    for offset in range(0, len(body), width):
+        group = body[offset : offset + width]
+        if len(group) < width:
+            warnings.append(
+                Warning_(
+                    group[0].line, "incomplete_indicator_row", f"{len(group)} of {width} cells"
+                )
+            )
+            group = group + [_Cell("", group[-1].line)] * (width - len(group))
+        texts = [cell.text for cell in group]
+        rows.append(
+            TianjinIndicatorCells(
+                level1_zh=texts[0],
+                level2_zh=texts[1],
+                name_zh=texts[2],
+                description_zh=texts[3] if has_description else None,
+                value_zh=texts[-1],
+                source_line=group[0].line,
+            )
+        )
+    return rows, start
+
+
+def _raw_indicator_text(rows: list[TianjinIndicatorCells]) -> str:
+    return "\n".join(
+        "\t".join(
+            part
+            for part in (
+                row.level1_zh,
+                row.level2_zh,
+                row.name_zh,
+                row.description_zh,
+                row.value_zh,
+            )
+            if part is not None
+        )
+        for row in rows
+    )
+
+
+def _parse_project_table(
+    cells: list[_Cell],
+    title_name: str,
+    title_line: int,
+    end: int,
+    path: Path,
+    warnings: list[Warning_],
+) -> tuple[tuple[str | None, str], ProjectRecord] | None:
+    flags: list[str] = []
+    if not cells:
+        warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
+        return None
+    unit_code, unit_name = _split_unit(cells[0].text)
+    currency = WAN
+    for cell in cells[:4]:
+        if match := _CURRENCY.match(cell.text.replace(" ", "")):
+            currency = match["unit"]
+    name_hit = _value_after(cells, "项目名称")
+    name = clean_name(name_hit[1].text) if name_hit else title_name
+    if not name_hit:
+        flags.append("name_from_title")
+    total_hit = _value_after(cells, "预算数")
+    if total_hit is None:
+        raise ParseError(path, title_line, f"table {title_name!r}: no 预算数 (budget) cell")
+    fiscal_hit = _value_after(cells, "其中：财政资金") or _value_after(
+        cells, "财政资金", exact=False
+    )
+    other_hit = _value_after(cells, "其他资金")
+    amounts = zero_amounts()
+    conversion = "元→万元 ÷10000" if currency == YUAN else None
+    for key, hit, label in (
+        ("total", total_hit, "预算数"),
+        ("fiscal", fiscal_hit, "财政资金"),
+        ("other", other_hit, "其他资金"),
+    ):
+        value = _amount(hit[1] if hit else None, currency, path, label)
+        if value is not None and _is_label(hit[1].text):
+            value = None
+        if value is not None:
+            rounded = to_cents_of_wan(value)
+            if rounded != value:
+                flags.append("rounded_after_conversion")
+            amounts[key] = rounded
+    goal_hit = _value_after(cells, "绩效目标")
+    indicator_rows, indicator_start = _indicator_rows(cells, path, warnings)
+    goal = None
+    purpose_parts: list[str] = []
+    if goal_hit:
+        goal_index = goal_hit[0]
+        goal_texts = [c.text for c in cells[goal_index + 1 : indicator_start] if c.text]
+        goal = "\n".join(goal_texts) or None
+        after_money = max(hit[0] + 2 for hit in (total_hit, fiscal_hit, other_hit) if hit)
+        purpose_parts = [
+            c.text for c in cells[after_money:goal_index] if c.text and not _is_label(c.text)
+        ]
+    if goal is None:
+        flags.append("missing_goal")
+    if not indicator_rows:
+        flags.append("missing_indicators")
+    raw_indicators = _raw_indicator_text(indicator_rows)
+    classified = looks_classified(name, goal, raw_indicators)
+    if classified:
+        flags.append("classified")
+    if conversion:
+        flags.append("converted_from_yuan")
+    project = ProjectRecord(
+        seq=0,
+        unit_seq=0,
+        name_zh=name,
+        amounts=amounts,
+        source_line=name_hit[1].line if name_hit else title_line,
+        source_line_end=end,
+        goal_zh=goal,
+        purpose_zh="\n".join(purpose_parts) or None,
+        indicators_raw_zh=raw_indicators,
+        indicator_rows=indicator_rows,
+        currency_unit_zh=currency,
+        amount_conversion=conversion,
+        is_classified=classified,
+        flags=sorted(set(flags)),
+    )
+    return (unit_code, unit_name), project
+
+
+_LABELS = {
+    "项目名称",
+    "预算规模及资金用途",
+    "预算数",
+    "其中：财政资金",
+    "财政资金",
+    "其他资金",
+    "绩效目标",
+    "一级指标",
+}
+
+
+def _is_label(text: str) -> bool:
+    return text in _LABELS
+
+
+def _parse_bond_table(
+    cells: list[_Cell],
+    title_name: str,
+    title_line: int,
+    end: int,
+    path: Path,
+    warnings: list[Warning_],
+    departments: list[str],
+) -> tuple[tuple[str | None, str], ProjectRecord]:
+    """A special-bond table: labels in another order, money in 元 by funding source."""
+    flags = ["bond_table"]
+    unit_hit = _value_after(cells, "项目单位")
+    if unit_hit is None:
+        raise ParseError(
+            path, title_line, f"bond table {title_name!r}: no 项目单位 (project unit) cell"
+        )
+    unit_code, unit_name = _split_unit(unit_hit[1].text)
+    if dept_hit := _value_after(cells, "主管部门"):
+        departments.append(_split_unit(dept_hit[1].text)[1])
+    nature = _value_after(cells, "项目性质")
+    number = _value_after(cells, "项目编号")
+    if nature and _PROJECT_CODE.match(nature[1].text.replace(" ", "")):
+        flags.append("labels_swapped")
+        warnings.append(
+            Warning_(
+                nature[1].line,
+                "labels_swapped",
+                "项目性质 holds the project code; 项目编号 the nature",
+            )
+        )
+    elif number is None:
+        warnings.append(Warning_(title_line, "no_project_code", "bond table prints no 项目编号"))
+    currency = YUAN if any("（元）" in c.text or "(元)" in c.text for c in cells) else WAN
+    amounts = zero_amounts()
+    declared_total: Decimal | None = None
+    funding_end = next(
+        (i for i, c in enumerate(cells) if c.text in ("总体目标", "当年目标")), len(cells)
+    )
+    funding_start = next((i for i, c in enumerate(cells) if c.text.startswith("资金来源")), 0)
+    for index in range(funding_start, funding_end - 1):
+        label = cells[index].text.replace(" ", "")
+        if label != "合计" and label not in _BOND_SOURCES:
+            continue
+        value = _amount(cells[index + 1], currency, path, label)
+        if value is None:
+            continue
+        if label == "合计":
+            declared_total = value
+            continue
+        source = _BOND_SOURCES[label]
+        if source is not None:
+            amounts[source] += value
+    computed = amounts["fiscal"] + amounts["other"] + amounts["bond"]
+    amounts["total"] = declared_total if declared_total is not None else computed
+    if declared_total is None:
+        flags.append("total_computed")
+    for key in amounts:
+        rounded = to_cents_of_wan(amounts[key])
+        if rounded != amounts[key]:
+            flags.append("rounded_after_conversion")
+        amounts[key] = rounded
+    goal_parts = []
+    for label in ("总体目标", "当年目标"):
+        if hit := _value_after(cells, label):
+            goal_parts.append(f"{label}：{hit[1].text}")
+    indicator_rows, _ = _indicator_rows(cells, path, warnings)
+    raw_indicators = _raw_indicator_text(indicator_rows)
+    conversion = "元→万元 ÷10000" if currency == YUAN else None
+    if conversion:
+        flags.append("converted_from_yuan")
+    warnings.append(
+        Warning_(
+            title_line,
+            "bond_table",
+            f"special-bond table {title_name!r}: {amounts['bond']} 万元 of 专项债券 kept as its own source"
+            + (" (converted from 元)" if conversion else ""),
+        )
+    )
+    project = ProjectRecord(
+        seq=0,
+        unit_seq=0,
+        name_zh=title_name,
+        amounts=amounts,
+        source_line=title_line,
+        source_line_end=end,
+        goal_zh="\n".join(goal_parts) or None,
+        indicators_raw_zh=raw_indicators,
+        indicator_rows=indicator_rows,
+        currency_unit_zh=currency,
+        amount_conversion=conversion,
+        is_classified=False,
+        is_bond_table=True,
+        flags=sorted(set(flags + ["name_from_title"])),
+    )
+    return (unit_code, unit_name), project
+
+
+def _department(declared: list[str], units: list[UnitRecord]) -> tuple[str | None, str | None]:
+    """The department: 主管部门 where printed, else the organisation the unit names share."""
+    if declared:
+        return Counter(declared).most_common(1)[0][0], "document"
+    prefixes = Counter(
+        match["prefix"] for unit in units if (match := _ORG_PREFIX.match(unit.name_zh))
+    )
+    if prefixes:
+        return prefixes.most_common(1)[0][0], "unit_codes"
+    return None, None

@@ -1,0 +1,366 @@
+"""parse_release(path): the one entry point the assets call.
+
+Reads the file, detects the layout, runs the layout parser and turns its records into the
+extracted tables of docs/data_contract.md: stable ids, provenance on every row, amounts as
+exact Decimals in 万元, indicators parsed, and every repair or doubt kept as a parse warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parsers import indicators as indicator_parser
+from parsers.detect import detect_layout
+from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
+from parsers.layouts.guangzhou import parse_guangzhou
+from parsers.layouts.tianjin import parse_tianjin
+from parsers.model import FUNDING_SOURCES, LayoutResult, ProjectRecord, UnitRecord, Warning_
+from parsers.reader import RawRelease, read_release
+from parsers.targets import parse_target
+from parsers.text import name_key
+
+TABLE_NAMES = (
+    "releases",
+    "budget_units",
+    "declared_totals",
+    "projects",
+    "indicators",
+    "parse_warnings",
+)
+SIDECAR_KEYS = ("budget_year", "publisher_zh", "source_url", "published_on", "department_zh")
+PARSER_VERSION = "1"
+SOURCES_DIFFER_FLAG = "sources_differ_from_total"
+
+
+@dataclass(frozen=True)
+class ExtractedRelease:
+    """The extracted tables of one release, keyed by table name."""
+
+    release_id: str
+    tables: dict[str, pd.DataFrame]
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    """A short hash of the parts: the same document gives the same ids on every run."""
+    digest = hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+def parse_release(path: Path, sidecar: dict[str, Any] | None = None) -> ExtractedRelease:
+    """Parse one raw release file into its extracted tables.
+
+    Raises:
+        ParseError: the file is not a release of a known layout, or a figure is unreadable.
+    """
+    raw = read_release(Path(path))
+    layout = detect_layout(raw.lines, raw.path)
+    parse = parse_guangzhou if layout == GUANGZHOU else parse_tianjin
+    result = parse(raw.lines, raw.path)
+    return build_tables(raw, result, sidecar or {})
+
+
+def build_tables(
+    raw: RawRelease, result: LayoutResult, sidecar: dict[str, Any]
+) -> ExtractedRelease:
+    """Turn layout records into the extracted tables, with ids and provenance."""
+    release_id = raw.release_id
+    provenance = {"release_id": release_id, "source_file": raw.source_file}
+    warnings = list(result.warnings)
+    unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
+    units_by_seq = {unit.seq: unit for unit in result.units}
+
+    project_rows: list[dict[str, Any]] = []
+    indicator_rows: list[dict[str, Any]] = []
+    occurrences: Counter[tuple[int, str]] = Counter()
+    for project in result.projects:
+        key = name_key(project.name_zh)
+        occurrences[(project.unit_seq, key)] += 1
+        unit = units_by_seq[project.unit_seq]
+        project_id = stable_id(
+            release_id,
+            unit.code or name_key(unit.name_zh),
+            key,
+            str(occurrences[(project.unit_seq, key)]),
+        )
+        items, item_warnings = _indicators(project)
+        warnings.extend(Warning_(project.source_line, "indicators", w) for w in item_warnings)
+        flags = list(project.flags)
+        sources_sum = sum((project.amounts[s] for s in FUNDING_SOURCES), Decimal(0))
+        if sources_sum != project.amounts["total"]:
+            flags.append(SOURCES_DIFFER_FLAG)
+            warnings.append(
+                Warning_(
+                    project.source_line,
+                    SOURCES_DIFFER_FLAG,
+                    f"{project.name_zh}: total {project.amounts['total']} ≠ sources {sources_sum}",
+                )
+            )
+        if not items and project.indicators_raw_zh:
+            flags.append("indicators_unparsed")
+        project_rows.append(
+            {
+                **provenance,
+                "project_id": project_id,
+                "project_seq": project.seq,
+                "unit_id": unit_ids[project.unit_seq],
+                "unit_name_zh": unit.name_zh,
+                "project_name_zh": project.name_zh,
+                "project_name_key": key,
+                "total_wan": project.amounts["total"],
+                **{f"{source}_wan": project.amounts[source] for source in FUNDING_SOURCES},
+                "currency_unit_zh": project.currency_unit_zh,
+                "amount_conversion": project.amount_conversion,
+                "goal_zh": project.goal_zh,
+                "purpose_zh": project.purpose_zh,
+                "indicators_raw_zh": project.indicators_raw_zh,
+                "n_indicators": len(items),
+                "is_classified": project.is_classified,
+                "is_bond_table": project.is_bond_table,
+                "flags": ";".join(sorted(set(flags))),
+                "source_line": project.source_line,
+                "source_line_end": project.source_line_end,
+            }
+        )
+        lines = _indicator_lines(project, items)
+        indicator_rows.extend(
+            _indicator_row(provenance, project_id, project, item, line)
+            for item, line in zip(items, lines, strict=True)
+        )
+
+    department = sidecar.get("department_zh") or result.department_zh
+    department_source = "sidecar" if sidecar.get("department_zh") else result.department_source
+    tables = {
+        "releases": pd.DataFrame(
+            [
+                {
+                    **provenance,
+                    "source_sha256": raw.sha256,
+                    "source_bytes": raw.size_bytes,
+                    "encoding": raw.encoding,
+                    "layout": result.layout,
+                    "department_zh": department,
+                    "department_source": department_source,
+                    "currency_unit_zh": result.currency_unit_zh,
+                    "budget_year": _optional_int(sidecar.get("budget_year")),
+                    "publisher_zh": sidecar.get("publisher_zh"),
+                    "source_url": sidecar.get("source_url"),
+                    "published_on": sidecar.get("published_on"),
+                    "parser_version": PARSER_VERSION,
+                    "n_budget_units": len(result.units),
+                    "n_projects": len(result.projects),
+                    "n_indicators": len(indicator_rows),
+                    "source_line": result.department_line or 1,
+                }
+            ]
+        ),
+        "budget_units": pd.DataFrame(
+            [_unit_row(provenance, unit_ids[unit.seq], unit) for unit in result.units],
+            columns=_columns("budget_units"),
+        ),
+        "declared_totals": pd.DataFrame(
+            [
+                {
+                    **provenance,
+                    "subject": total.subject,
+                    "total_wan": total.amounts["total"],
+                    **{
+                        f"{source}_wan": total.amounts[source]
+                        for source in FUNDING_SOURCES
+                        if source != "bond"
+                    },
+                    "source_line": total.source_line,
+                }
+                for total in result.declared_totals
+            ],
+            columns=_columns("declared_totals"),
+        ),
+        "projects": pd.DataFrame(project_rows, columns=_columns("projects")),
+        "indicators": pd.DataFrame(indicator_rows, columns=_columns("indicators")),
+        "parse_warnings": pd.DataFrame(
+            [
+                {**provenance, "source_line": w.line, "code": w.code, "message": w.message}
+                for w in warnings
+            ],
+            columns=_columns("parse_warnings"),
+        ),
+    }
+    for name in ("budget_units", "declared_totals", "projects", "indicators", "parse_warnings"):
+        tables[name] = tables[name].astype({"source_line": "Int64"})
+    return ExtractedRelease(release_id=release_id, tables=tables)
+
+
+def unit_id(release_id: str, unit: UnitRecord) -> str:
+    """A budget unit's id: its code where printed, else its normalised name, within the release."""
+    return stable_id(release_id, unit.code or name_key(unit.name_zh), length=12)
+
+
+def _unit_row(provenance: dict[str, str], uid: str, unit: UnitRecord) -> dict[str, Any]:
+    declared = unit.declared or {}
+    return {
+        **provenance,
+        "unit_id": uid,
+        "unit_seq": unit.seq,
+        "unit_code": unit.code,
+        "unit_name_zh": unit.name_zh,
+        "declared_total_wan": declared.get("total"),
+        "declared_fiscal_wan": declared.get("fiscal"),
+        "declared_special_account_wan": declared.get("special_account"),
+        "declared_other_wan": declared.get("other"),
+        "has_declared_totals": unit.declared is not None,
+        "source_line": unit.source_line,
+    }
+
+
+def _indicators(project: ProjectRecord) -> tuple[list[Any], list[str]]:
+    if project.indicator_rows is not None:
+        parsed = indicator_parser.parse_tianjin_indicator_rows(project.indicator_rows)
+    elif project.indicators_raw_zh:
+        parsed = indicator_parser.parse_guangzhou_indicators(project.indicators_raw_zh)
+    else:
+        return [], []
+    return list(parsed.items), list(parsed.warnings)
+
+
+def _indicator_lines(project: ProjectRecord, items: list[Any]) -> list[int]:
+    """Source line of each indicator: its own row in Tianjin tables, the project row otherwise."""
+    rows = project.indicator_rows
+    if rows is not None and len(rows) == len(items):
+        return [row.source_line for row in rows]
+    return [project.source_line] * len(items)
+
+
+def _indicator_row(
+    provenance: dict[str, str], project_id: str, project: ProjectRecord, item: Any, line: int
+) -> dict[str, Any]:
+    annual = parse_target(item.annual_target_zh)
+    period = parse_target(item.period_target_zh) if item.period_target_zh else None
+    flags = list(item.flags)
+    if project.is_classified and "placeholder" not in flags and annual.kind == "placeholder":
+        flags.append("placeholder")
+    return {
+        **provenance,
+        "project_id": project_id,
+        "indicator_id": f"{project_id}-{item.indicator_seq:03d}",
+        "indicator_seq": item.indicator_seq,
+        "printed_number": item.printed_number,
+        "level1_code": item.level1_code,
+        "level1_name_zh": item.level1_name_zh,
+        "level2_code": item.level2_code,
+        "level2_name_zh": item.level2_name_zh,
+        "indicator_name_zh": item.indicator_name_zh,
+        "description_zh": item.description_zh,
+        "period_target_zh": item.period_target_zh,
+        "annual_target_zh": item.annual_target_zh,
+        "target_kind": annual.kind,
+        "target_operator": annual.operator,
+        "target_value": annual.value,
+        "target_unit": annual.unit,
+        "is_quantified": annual.is_quantified,
+        "period_target_kind": period.kind if period else None,
+        "flags": ";".join(sorted(set(flags))),
+        "source_line": line,
+    }
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    return int(value)
+
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "budget_units": (
+        "release_id",
+        "source_file",
+        "unit_id",
+        "unit_seq",
+        "unit_code",
+        "unit_name_zh",
+        "declared_total_wan",
+        "declared_fiscal_wan",
+        "declared_special_account_wan",
+        "declared_other_wan",
+        "has_declared_totals",
+        "source_line",
+    ),
+    "declared_totals": (
+        "release_id",
+        "source_file",
+        "subject",
+        "total_wan",
+        "fiscal_wan",
+        "special_account_wan",
+        "other_wan",
+        "source_line",
+    ),
+    "projects": (
+        "release_id",
+        "source_file",
+        "project_id",
+        "project_seq",
+        "unit_id",
+        "unit_name_zh",
+        "project_name_zh",
+        "project_name_key",
+        "total_wan",
+        "fiscal_wan",
+        "special_account_wan",
+        "other_wan",
+        "bond_wan",
+        "currency_unit_zh",
+        "amount_conversion",
+        "goal_zh",
+        "purpose_zh",
+        "indicators_raw_zh",
+        "n_indicators",
+        "is_classified",
+        "is_bond_table",
+        "flags",
+        "source_line",
+        "source_line_end",
+    ),
+    "indicators": (
+        "release_id",
+        "source_file",
+        "project_id",
+        "indicator_id",
+        "indicator_seq",
+        "printed_number",
+        "level1_code",
+        "level1_name_zh",
+        "level2_code",
+        "level2_name_zh",
+        "indicator_name_zh",
+        "description_zh",
+        "period_target_zh",
+        "annual_target_zh",
+        "target_kind",
+        "target_operator",
+        "target_value",
+        "target_unit",
+        "is_quantified",
+        "period_target_kind",
+        "flags",
+        "source_line",
+    ),
+    "parse_warnings": ("release_id", "source_file", "source_line", "code", "message"),
+}
+
+
+def _columns(table: str) -> list[str]:
+    return list(_COLUMNS[table])
+
+
+def table_columns(table: str) -> tuple[str, ...]:
+    """Column order of an extracted table (releases excepted: built in one place above)."""
+    return _COLUMNS[table]
+
+
+__all__ = ["TABLE_NAMES", "ExtractedRelease", "parse_release", "stable_id"]

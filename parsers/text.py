@@ -1,0 +1,51 @@
+"""Shared cleaning of printed text: what PDF and DOCX extraction does to Chinese tables.
+
+Extraction leaves HTML fragments (<p>, &lt;), non-breaking and ideographic spaces, and stray
+spaces inside CJK words ("专项 工作经费", "2024 年"). Cleaning keeps the words as printed and
+removes only what the extraction added.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_TAG = re.compile(r"</?(?:p|br|span|div|b|strong|i|em|font)\b[^>]*>", re.IGNORECASE)
+_ODD_SPACES = re.compile(r"[\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]")
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_SPACE_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{_CJK}])")
+_MULTISPACE = re.compile(r"[ \t]+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "—": "-", "－": "-"})
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags that PDF-to-HTML extraction leaves, and unescape entities."""
+    without_tags = _TAG.sub(" ", text)
+    return html.unescape(without_tags)
+
+
+def clean_cell(text: str | None) -> str:
+    """Clean one printed cell: markup, odd spaces, runs of spaces; keeps the words."""
+    if text is None:
+        return ""
+    cleaned = _ODD_SPACES.sub(" ", strip_markup(text))
+    return _MULTISPACE.sub(" ", cleaned).strip()
+
+
+def join_split_words(text: str) -> str:
+    """Remove spaces that extraction put inside CJK words and between CJK and digits."""
+    joined = _SPACE_BETWEEN_CJK.sub("", text)
+    return _SPACE_CJK_DIGIT.sub("", joined)
+
+
+def clean_name(text: str | None) -> str:
+    """A project or unit name as printed, less the extraction artefacts."""
+    return join_split_words(clean_cell(text))
+
+
+def name_key(text: str) -> str:
+    """A normalised key for matching names: NFKC, no whitespace, ASCII brackets and dashes."""
+    folded = unicodedata.normalize("NFKC", clean_cell(text)).translate(_BRACKETS)
+    return re.sub(r"\s+", "", folded)
