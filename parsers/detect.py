@@ -29,7 +29,7 @@ def detect_layout(lines: tuple[str, ...], path: Path) -> str:
     tables = split_tables(lines)
     if tables:
         cells = {line.strip() for line in lines}
-        if "一级指标" in cells and ("预算数" in cells or "项目资金来源及落实情况" in cells):
+        if "一级指标" in cells and cells & {"项目名称", "预算数", "项目资金来源及落实情况"}:
             return TIANJIN
     first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
     raise ParseError(path, first, f"no known layout; {EXPECTED}")

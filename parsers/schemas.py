@@ -138,7 +138,7 @@ PROJECTS = pa.DataFrameSchema(
     },
     checks=pa.Check(
         _sources_sum_to_total,
-        error=f"total_wan must equal the sum of funding sources unless flagged {SOURCES_DIFFER_FLAG}",
+        error=f"total_wan must equal the sum of its sources unless flagged {SOURCES_DIFFER_FLAG}",
     ),
     name="projects",
     strict=True,

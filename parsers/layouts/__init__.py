@@ -1,0 +1,1 @@
+"""One module per document layout; each returns parsers.model.LayoutResult."""

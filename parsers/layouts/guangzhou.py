@@ -1,8 +1,9 @@
 """The Guangzhou layout: one tab-separated row per project, units as subtotal rows.
 
-Shape (as published by Guangzhou departments since 2019, extracted from PDF):
-    部门名称：X / 单位：万元 / header row 项目名称…总计 财政拨款 财政专户拨款 其他资金 绩效目标 绩效指标
-    合计 row, then per budget unit a subtotal row (amounts, no goal, no indicators) and its projects.
+Shape (as published by Guangzhou departments, extracted from PDF):
+    部门名称：X / 单位：万元 / a header row 项目名称, 总计, 财政拨款, 财政专户拨款, 其他资金,
+    绩效目标, 绩效指标; a 合计 row, then per budget unit a subtotal row (amounts, no goal,
+    no indicators) followed by its projects.
 The title, department line and header repeat at every page break. A row broken across a page
 break leaves a fragment row (no name, no amounts) holding the start or the end of a cell; which
 project it belongs to is decided from the text itself (does it start a numbered list, does the

@@ -407,8 +407,8 @@ def _parse_bond_table(
         Warning_(
             title_line,
             "bond_table",
-            f"special-bond table {title_name!r}: {amounts['bond']} 万元 of 专项债券 kept as its own source"
-            + (" (converted from 元)" if conversion else ""),
+            f"special-bond table {title_name!r}: {amounts['bond']} 万元 of 专项债券 "
+            "kept as its own source" + (" (converted from 元)" if conversion else ""),
         )
     )
     project = ProjectRecord(

@@ -1,0 +1,26 @@
+from parsers.text import clean_cell, clean_name, name_key
+
+
+def test_clean_name_joins_cjk_words_split_by_stray_spaces():
+    # guangzhou-public-security-bureau.txt line 46
+    assert (
+        clean_name("外市籍吸毒人员管理服务专项 工作经费（越秀区）")
+        == "外市籍吸毒人员管理服务专项工作经费（越秀区）"
+    )
+
+
+def test_clean_name_joins_spaces_between_cjk_and_digits():
+    # guangzhou-public-security-bureau.txt line 103
+    assert (
+        clean_name("广州市公安局警察训练部 2024 年-2025 年信息化运维项目")
+        == "广州市公安局警察训练部2024年-2025年信息化运维项目"
+    )
+
+
+def test_clean_cell_strips_html_and_unescapes_entities():
+    # guangzhou-huadu-police-branch.txt line 12 ends with '…&lt;60%不得分。</p>'
+    assert clean_cell("<p>总达成率&lt;60%不得分。</p>") == "总达成率<60%不得分。"
+
+
+def test_name_key_folds_brackets_and_whitespace():
+    assert name_key("城市建设维护资金（区本级）") == name_key("城市建设维护资金 (区本级)")
