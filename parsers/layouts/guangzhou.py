@@ -111,6 +111,8 @@ def map_header(cells: list[str]) -> dict[str, int] | None:
 
 def is_header_row(cells: list[str]) -> bool:
     """Whether a tab-separated line is (a repeat of) the table header."""
+    if len(cells) < 4 or not any("名称" in cell for cell in cells):
+        return False
     roles = map_header(cells)
     return roles is not None and ("goal" in roles or "indicators" in roles)
 
