@@ -1,0 +1,429 @@
+"""Split performance indicators (绩效指标) into items: levels, name, period and annual targets.
+
+Two source shapes reach this module:
+
+- Guangzhou prints all indicators of a project in one cell (the 7th column), as numbered
+  items. The long form is
+  ``1、1-产出指标；11-数量指标；名；实施周期指标值:100%；年度指标值:100%。`` (the colon may
+  be ``:`` or ``：``, and is sometimes missing); the short form, used by 广州市公安局, is
+  ``1、产出指标：名；年度指标值：95%以上。``. Cells may be wrapped in ``<p>…</p>`` and
+  carry HTML entities (``&lt;``).
+- Tianjin prints a table; the caller splits it into ``TianjinRow`` cells, and a blank
+  level 1 means "same as the row above".
+
+Item starts are found by a tokenizer anchored on the indicator keywords: ``N、`` counts as
+a start only at the beginning of the cell or after ``。``, ``；``, a space or a tag, and
+only when an ``…指标`` level name follows (``N、1-产出指标；`` or ``N、产出指标：``). Numbers
+inside values (``每减少1%减0.5分``) therefore never split an item. When an item's number
+and level 1 were lost in the source, the orphan shows up as a second coded level and a
+second set of target markers inside the previous item; it is cut off as its own item
+without a number (see ``_split_merged``), flagged and warned about.
+
+What is printed is kept, never repaired: a level-2 name in the level-1 slot stays where it
+is and the item is flagged, so reviewers can see the source's mistake and a later step can
+map it to a canonical dimension. Flags an item can carry:
+
+- ``placeholder``: the name or a target is a classified-project placeholder (涉密, SM项目,
+  待单位补充...).
+- ``level2_in_level1_slot``: a level-2 name (数量指标, 时效指标 …) sits in level 1.
+- ``unknown_level1`` / ``unknown_level2``: a level name outside the framework (DOMAIN.md),
+  compared after folding the ``指标`` suffix (社会效益指标 = 社会效益).
+- ``level1_missing`` / ``level2_missing``: Tianjin only, a blank level with nothing to
+  inherit (level 1) or blank at all (level 2).
+- ``missing_annual_target``: no 年度指标值 / 指标值 printed.
+- ``damaged_number``: Guangzhou only, text that carries no readable ``N、`` number: a
+  cell that starts in the middle of an item, or an orphan cut out of the item before.
+- ``duplicate_number``: Guangzhou only, the printed number was already used in the cell.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from parsers.targets import is_placeholder
+
+# The framework of 财预〔2021〕101号 plus the older 产出/成本 (14) and the bond tables'
+# 偿债指标; names are kept without their 指标 suffix (see _level_key).
+LEVEL1_NAMES = frozenset({"产出", "效益", "满意度", "成本", "偿债"})
+LEVEL2_NAMES = frozenset(
+    {
+        "数量",
+        "质量",
+        "时效",
+        "成本",
+        "经济成本",
+        "社会成本",
+        "生态环境成本",
+        "经济效益",
+        "社会效益",
+        "生态效益",
+        "可持续影响",
+        "服务对象满意度",
+        "预期收益实现时间",
+        "预期收益金额",
+        "偿债倍率",
+    }
+)
+
+_ITEM_START = re.compile(
+    r"(?:^|(?<=[。；;\s>]))(\d{1,3})\s*、"
+    r"(?=\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标\s*[；;:：])"
+)
+_CODED_LEVEL = re.compile(r"\s*(\d{1,2})\s*-\s*([^；;]*?)\s*[；;]")
+_NAMED_LEVEL = re.compile(r"\s*([^；;:：。、\d]{1,12}?指标)\s*[:：]")
+_MERGED_BOUNDARY = re.compile(r"[。；;\s](?=\s*\d{1,2}\s*-[^；;:：。]{1,12}[；;])")
+_TARGET_MARKER = re.compile(r"(实施周期指标值|年度指标值)\s*[:：]?")
+_HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
+_ITEM_END = "。；; \t\r\n"
+
+
+@dataclass(frozen=True)
+class IndicatorItem:
+    """One indicator as printed, with the flags the parser raised about it.
+
+    Attributes:
+        indicator_seq: 1-based order within the cell or table.
+        printed_number: The ``N`` of ``N、`` (Guangzhou); ``None`` when absent.
+        level1_code: Printed code of level 1 (``1``); ``None`` where none is printed.
+        level1_name_zh: Level 1 as printed (Tianjin: inherited when blank).
+        level2_code: Printed code of level 2 (``11``).
+        level2_name_zh: Level 2 as printed.
+        indicator_name_zh: The indicator itself (三级指标).
+        description_zh: 绩效指标描述 (Tianjin five-column tables only).
+        period_target_zh: 实施周期指标值, ``None`` if absent.
+        annual_target_zh: 年度指标值 / 指标值, ``None`` if absent.
+        flags: Flag codes, see the module docstring.
+        source_offset: Guangzhou: character offset of the item in the input text.
+            Tianjin: index of the row in the list given.
+        source_line: Tianjin: the row's line in the raw file; ``None`` for Guangzhou,
+            whose caller maps the offset to its line.
+    """
+
+    indicator_seq: int
+    printed_number: int | None
+    level1_code: str | None
+    level1_name_zh: str | None
+    level2_code: str | None
+    level2_name_zh: str | None
+    indicator_name_zh: str | None
+    description_zh: str | None
+    period_target_zh: str | None
+    annual_target_zh: str | None
+    flags: tuple[str, ...]
+    source_offset: int
+    source_line: int | None = None
+
+
+@dataclass(frozen=True)
+class TianjinRow:
+    """One row of a Tianjin indicator table, already split into cells by the caller."""
+
+    level1_zh: str | None
+    level2_zh: str | None
+    name_zh: str | None
+    description_zh: str | None
+    value_zh: str | None
+    source_line: int
+
+
+@dataclass
+class IndicatorParse:
+    """Items read from one cell or table, and what the parser noticed on the way."""
+
+    items: list[IndicatorItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """The parts of one Guangzhou item, before flags are decided."""
+
+    level1_code: str | None = None
+    level1_name_zh: str | None = None
+    level2_code: str | None = None
+    level2_name_zh: str | None = None
+    indicator_name_zh: str | None = None
+    period_target_zh: str | None = None
+    annual_target_zh: str | None = None
+
+
+def parse_guangzhou_indicators(text: str) -> IndicatorParse:
+    """Split one Guangzhou 绩效指标 cell into indicator items.
+
+    Args:
+        text: The cell as printed, HTML and all.
+
+    Returns:
+        The items in printed order, with ``source_offset`` into ``text``, and warnings
+        for anything that had to be flagged.
+    """
+    result = IndicatorParse()
+    if not text or not _clean_html(text).strip():
+        return result
+    starts = list(_ITEM_START.finditer(text))
+    segments: list[tuple[int | None, int, str]] = []
+    first_start = starts[0].start() if starts else len(text)
+    leading = text[:first_start]
+    if _clean_html(leading).strip(_ITEM_END):
+        offset = len(leading) - len(leading.lstrip())
+        segments.append((None, offset, leading))
+    for index, start in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        number: int | None = int(start.group(1))
+        for piece_start, piece_end in _split_merged(text, start.end(), end):
+            if piece_start == start.end():
+                segments.append((number, start.start(), text[piece_start:piece_end]))
+            else:
+                segments.append((None, piece_start, text[piece_start:piece_end]))
+
+    seen: set[int] = set()
+    for number, offset, raw in segments:
+        fields = _split_guangzhou_item(_clean_html(raw))
+        flags = list(_level_flags(fields.level1_name_zh, fields.level2_name_zh))
+        if number is None:
+            flags.append("damaged_number")
+            result.warnings.append(
+                f"offset {offset}: text without an item number: {_excerpt(raw)!r}"
+            )
+        elif number in seen:
+            flags.append("duplicate_number")
+            result.warnings.append(f"offset {offset}: item number {number} printed twice")
+        if number is not None:
+            seen.add(number)
+        flags.extend(_target_flags(fields))
+        if "level2_in_level1_slot" in flags:
+            result.warnings.append(
+                f"offset {offset}: level-2 name {fields.level1_name_zh!r} in the level-1 slot"
+            )
+        result.items.append(
+            IndicatorItem(
+                indicator_seq=len(result.items) + 1,
+                printed_number=number,
+                level1_code=fields.level1_code,
+                level1_name_zh=fields.level1_name_zh,
+                level2_code=fields.level2_code,
+                level2_name_zh=fields.level2_name_zh,
+                indicator_name_zh=fields.indicator_name_zh,
+                description_zh=None,
+                period_target_zh=fields.period_target_zh,
+                annual_target_zh=fields.annual_target_zh,
+                flags=tuple(dict.fromkeys(flags)),
+                source_offset=offset,
+            )
+        )
+    return result
+
+
+def parse_tianjin_indicator_rows(rows: list[TianjinRow]) -> IndicatorParse:
+    """Turn the rows of one Tianjin indicator table into indicator items.
+
+    A blank level 1 repeats the one above (the source merges the cells); with nothing
+    above it the item is flagged ``level1_missing`` rather than guessed. Tianjin prints
+    no codes and no numbering, so codes and ``printed_number`` stay ``None``.
+
+    Args:
+        rows: The table's data rows in printed order, header excluded.
+
+    Returns:
+        One item per row, and warnings for flagged rows.
+    """
+    result = IndicatorParse()
+    current_level1: str | None = None
+    for index, row in enumerate(rows):
+        printed_level1 = _blank_to_none(row.level1_zh)
+        if printed_level1 is not None:
+            current_level1 = printed_level1
+        level2 = _blank_to_none(row.level2_zh)
+        annual = _blank_to_none(row.value_zh)
+        name = _blank_to_none(row.name_zh)
+        flags = list(_level_flags(current_level1, level2))
+        if current_level1 is None:
+            flags.append("level1_missing")
+            result.warnings.append(f"line {row.source_line}: blank level 1 with none above")
+        if level2 is None:
+            flags.append("level2_missing")
+        if any(is_placeholder(text) for text in (name, annual)):
+            flags.append("placeholder")
+        if annual is None:
+            flags.append("missing_annual_target")
+        if printed_level1 is not None and "level2_in_level1_slot" in flags:
+            result.warnings.append(
+                f"line {row.source_line}: level-2 name {printed_level1!r} in the level-1 slot"
+            )
+        result.items.append(
+            IndicatorItem(
+                indicator_seq=index + 1,
+                printed_number=None,
+                level1_code=None,
+                level1_name_zh=current_level1,
+                level2_code=None,
+                level2_name_zh=level2,
+                indicator_name_zh=name,
+                description_zh=_blank_to_none(row.description_zh),
+                period_target_zh=None,
+                annual_target_zh=annual,
+                flags=tuple(dict.fromkeys(flags)),
+                source_offset=index,
+                source_line=row.source_line,
+            )
+        )
+    return result
+
+
+def numbering_problems(items: list[IndicatorItem]) -> list[str]:
+    """List where the printed numbering disagrees with the items found.
+
+    The count of indicators is only trustworthy when the printed ``1、2、3、`` runs
+    without gaps or repeats; each message names the problem so a check can show it.
+
+    Args:
+        items: The items of one cell, in printed order.
+
+    Returns:
+        One message per missing, repeated, unnumbered or out-of-order number; empty
+        when the numbers read 1..n.
+    """
+    problems: list[str] = []
+    numbers = [item.printed_number for item in items]
+    unnumbered = [item.indicator_seq for item in items if item.printed_number is None]
+    for seq in unnumbered:
+        problems.append(f"item {seq} has no printed number")
+    printed = [number for number in numbers if number is not None]
+    for number, count in sorted(Counter(printed).items()):
+        if count > 1:
+            problems.append(f"number {number} printed {count} times")
+    if printed:
+        expected = set(range(1, max(printed) + 1))
+        for number in sorted(expected - set(printed)):
+            problems.append(f"number {number} missing")
+        for previous, current in zip(printed, printed[1:], strict=False):
+            if current < previous:
+                problems.append(f"number {current} follows {previous}")
+    return problems
+
+
+def _split_merged(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut an item that swallowed a following item whose ``N、 1-产出指标；`` was lost.
+
+    A coded level (``；31-服务对象满意度；``) after the annual target, followed by more
+    target markers, means two items ran together (seen in 2026 广州市政务服务和数据管理局,
+    where ``6、3-满意度指标；`` is missing). We cut before that coded level; the second
+    piece carries no printed number and is flagged ``damaged_number``. Without such a
+    coded level the item is left whole.
+    """
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    while True:
+        segment = text[piece_start:end]
+        annual = re.search(r"年度指标值", segment)
+        if annual is None:
+            break
+        boundary = next(
+            (
+                match.start() + 1
+                for match in _MERGED_BOUNDARY.finditer(segment, annual.end())
+                if _TARGET_MARKER.search(segment, match.end())
+            ),
+            None,
+        )
+        if boundary is None:
+            break
+        pieces.append((piece_start, piece_start + boundary))
+        piece_start += boundary
+    pieces.append((piece_start, end))
+    return pieces
+
+
+def _split_guangzhou_item(segment: str) -> _Fields:
+    """Read one item's text (after ``N、``) into levels, name and targets.
+
+    The name and the targets are cut at the 实施周期指标值 / 年度指标值 markers rather than
+    at every ``；``, because targets themselves contain ``；`` and ``。``.
+    """
+    body = segment.strip().rstrip(_ITEM_END).strip()
+    level1_code = level1_name = level2_code = level2_name = None
+    coded = _CODED_LEVEL.match(body)
+    if coded:
+        level1_code, level1_name = coded.group(1), coded.group(2)
+        body = body[coded.end() :]
+        coded = _CODED_LEVEL.match(body)
+        if coded:
+            level2_code, level2_name = coded.group(1), coded.group(2)
+            body = body[coded.end() :]
+    else:
+        named = _NAMED_LEVEL.match(body)
+        if named:
+            level1_name = named.group(1).strip()
+            body = body[named.end() :]
+
+    markers = list(_TARGET_MARKER.finditer(body))
+    name_end = markers[0].start() if markers else len(body)
+    targets: dict[str, str | None] = {}
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(body)
+        targets.setdefault(marker.group(1), _clean_value(body[marker.end() : end]))
+    return _Fields(
+        level1_code=level1_code,
+        level1_name_zh=_blank_to_none(level1_name),
+        level2_code=level2_code,
+        level2_name_zh=_blank_to_none(level2_name),
+        indicator_name_zh=_clean_value(body[:name_end]),
+        period_target_zh=targets.get("实施周期指标值"),
+        annual_target_zh=targets.get("年度指标值"),
+    )
+
+
+def _level_flags(level1: str | None, level2: str | None) -> list[str]:
+    """Check the printed level names against the framework."""
+    flags: list[str] = []
+    if level1 is not None:
+        key = _level_key(level1)
+        if key not in LEVEL1_NAMES:
+            flags.append("level2_in_level1_slot" if key in LEVEL2_NAMES else "unknown_level1")
+    if level2 is not None and _level_key(level2) not in LEVEL2_NAMES:
+        flags.append("unknown_level2")
+    return flags
+
+
+def _target_flags(fields: _Fields) -> list[str]:
+    """Flag placeholders and a missing annual target of one Guangzhou item."""
+    flags: list[str] = []
+    texts = (fields.indicator_name_zh, fields.period_target_zh, fields.annual_target_zh)
+    if any(is_placeholder(text) for text in texts):
+        flags.append("placeholder")
+    if fields.annual_target_zh is None:
+        flags.append("missing_annual_target")
+    return flags
+
+
+def _level_key(name: str) -> str:
+    """Fold a level name so 社会效益指标, 社会效益 and ＂社会效益 ＂ compare equal."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return folded.removesuffix("指标")
+
+
+def _clean_html(text: str) -> str:
+    """Drop the ``<p>`` wrapper and decode entities; bare ``<2个`` is not a tag."""
+    return html.unescape(_HTML_TAG.sub(" ", text))
+
+
+def _clean_value(text: str) -> str | None:
+    """Trim separators around a name or target; an empty one becomes ``None``."""
+    return _blank_to_none(text.strip().strip(_ITEM_END))
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    """Treat blank cells as absent."""
+    if text is None or not text.strip():
+        return None
+    return text.strip()
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    """Shorten text for a warning message."""
+    cleaned = _clean_html(text).strip()
+    return cleaned if len(cleaned) <= width else cleaned[:width] + "…"

@@ -1,0 +1,345 @@
+"""Read one printed indicator target (指标值) into kind, operator, number and unit.
+
+Targets in 项目支出绩效目标表 mix exact values, comparisons, directions, deadlines,
+free text and placeholders. Analysts need to know which targets are quantified, so we
+classify each one without ever inventing a number: when the text does not fit a rule,
+it is ``qualitative`` and the printed text is kept.
+
+Rules, applied in this order to the NFKC-normalised text (full-width digits, ``％``,
+``＞``, ``＝`` and ``：`` become their ASCII forms):
+
+1. ``None`` or blank → ``missing``.
+2. Placeholders of classified projects (``待单位补充``, ``涉密``, ``涉密项目``, ``SM项目``,
+   ``...``, ``…`` and combinations such as ``待单位补充...``) → ``placeholder``.
+3. Deadlines → ``deadline``: a year date, alone or followed by 底/前/之前/以前/完成
+   (``2026年12月31日前``, ``2024年10月``, ``2026年度完成…``); a month date followed by
+   前 or 完成 (``7月30日前完成``; a bare ``≤12月`` is a duration); ``年底前``; and
+   ``按时``/``按期``/``如期``/``及时`` alone or followed by 完成/完工/发放/… . Checked
+   before numbers so a date is never read as a value; a date next to another number is
+   not a plain deadline.
+4. Exactly one number (text in brackets is ignored, ``2项（2项基础服务）`` has one, but a
+   short bracketed unit is kept, ``≥8000（条）``; a 4-digit year is never the number) with
+   an optional free-text subject before it (``满意度达到85分以上``, ``节省率≤0%``):
+
+   - comparative words follow their legal meaning (民法典 第1259条: 以上/以下/以内
+     include the number, 不满/超过 exclude it):
+     以上, 及以上, 不低于, 不少于, 不小于, 大于或等于, 大于等于, ≥, >= → ``≥``;
+     以下, 及以下, 不超过, 不高于, 不多于, 以内, 之内, 内, 小于或等于, 小于等于, ≤, <= → ``≤``;
+     超过, 高于, 多于, 大于, > → ``>``; 低于, 不满, 少于, 小于, < → ``<``;
+     a word or symbol right before the number, else the last comparative word in the
+     subject (``累计不超过预算总额17.25万元``), or 以上/以下/以内 after the unit;
+     the result is ``comparison``;
+   - ``=``, ``等于``, ``达到``/``达`` and a bare number → ``=`` and ``exact``. 达到 is a
+     verb, not a comparative, so we read the printed value and do not infer ``≥``;
+   - a change verb before the number (``覆盖率提升5%``, ``投诉率下降5%``) → ``direction``
+     with the number and unit kept, operator ``None``: it is a change, not a level;
+   - the unit is what follows the number, trimmed (``%``, ``个``, ``万元``, ``万人次``);
+     ``百分比`` is written ``%``. Past five characters only a leading measure word is
+     the unit (``2082支摄像机租凭`` → ``支``); anything else left after the unit, other
+     than 完成 or 达标, means the text is a sentence, so it is ``qualitative``.
+5. No number and the text ends with a change verb (提升, 提高, 上升, 增长, 增加, 增强,
+   改善, 好转, 向好, 下降, 降低, 减少, 缩短, 减轻), e.g. ``有所提高``, ``持续下降``,
+   ``得到提高`` → ``direction``.
+6. Anything else (two or more numbers, scoring rules, prose) → ``qualitative``.
+
+``is_quantified`` is true only for ``exact`` and ``comparison`` targets, the ones that
+carry a number a result can be measured against.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+KINDS = (
+    "exact",
+    "comparison",
+    "direction",
+    "deadline",
+    "qualitative",
+    "placeholder",
+    "missing",
+)
+
+_PLACEHOLDER = re.compile(r"(?:待单位补充|涉密项目|涉密|SM项目|SM|\.{2,}|…+|\s)+")
+
+_DEADLINE_WORDS = re.compile(
+    r"(?:年底前|年内)(?:完成.*)?"
+    r"|(?:按时|按期|如期|及时)(?:完成|完工|办结|开展|支付|交付|上线|发放|到位|验收)?(?:任务)?"
+)
+# A year, optionally with month and day, then 底/前/完成 or nothing (``2024年10月``).
+_YEAR_DATE = re.compile(
+    r"\d{4}\s*年度?(?:\s*\d{1,2}\s*月份?(?:\s*\d{1,2}\s*日)?)?\s*(?:底|末)?"
+    r"\s*(?:前|之前|以前|内|完成|完|执行完毕|$)"
+)
+# A month without a year needs 前 or 完成, so ``≤12月`` stays a duration.
+_MONTH_DATE = re.compile(
+    r"\d{1,2}\s*月份?(?:\s*\d{1,2}\s*日)?\s*(?:底|末)?\s*(?:前|之前|以前|完成)"
+)
+_YEAR = re.compile(r"\d{4}\s*年")
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+# Longest words first, so that 不低于 wins over 低于 and 大于等于 over 大于.
+_PREFIX_OPERATORS = (
+    ("大于或等于", "≥"),
+    ("小于或等于", "≤"),
+    ("少于或等于", "≤"),
+    ("多于或等于", "≥"),
+    ("少于等于", "≤"),
+    ("多于等于", "≥"),
+    ("大于等于", "≥"),
+    ("小于等于", "≤"),
+    ("不低于", "≥"),
+    ("不少于", "≥"),
+    ("不小于", "≥"),
+    ("不超过", "≤"),
+    ("不高于", "≤"),
+    ("不多于", "≤"),
+    ("不满", "<"),
+    ("超过", ">"),
+    ("高于", ">"),
+    ("多于", ">"),
+    ("大于", ">"),
+    ("低于", "<"),
+    ("少于", "<"),
+    ("小于", "<"),
+    ("等于", "="),
+    ("达到", "="),
+    (">=", "≥"),
+    ("<=", "≤"),
+    ("≥", "≥"),
+    ("≤", "≤"),
+    (">", ">"),
+    ("<", "<"),
+    ("=", "="),
+    ("达", "="),
+)
+
+_SUFFIX_OPERATORS = (
+    ("及以上", "≥"),
+    ("或以上", "≥"),
+    ("及以下", "≤"),
+    ("或以下", "≤"),
+    ("及以内", "≤"),
+    ("以上", "≥"),
+    ("以下", "≤"),
+    ("以内", "≤"),
+    ("之内", "≤"),
+    ("内", "≤"),
+)
+
+_CHANGE_VERBS = (
+    "提升",
+    "提高",
+    "上升",
+    "增长",
+    "增加",
+    "增强",
+    "改善",
+    "好转",
+    "向好",
+    "下降",
+    "降低",
+    "减少",
+    "缩短",
+    "减轻",
+)
+
+_UNIT_ALIASES = {"百分比": "%", "百分点": "%"}
+_MAX_UNIT_CHARS = 5
+# A measure word before a long noun is the unit: ``2082支摄像机租凭`` counts 支.
+_MEASURE_WORD = re.compile(
+    r"[万亿千百]?[个支台套项份次人名家条篇场件辆路部类种张册只头门间扇架批起所座处]"
+)
+_ALLOWED_TAILS = ("", "完成", "达标")
+_WORD_OPERATORS = tuple(
+    (word, operator)
+    for word, operator in _PREFIX_OPERATORS
+    if len(word) > 1 and operator != "=" and not word.startswith((">", "<"))
+)
+_BRACKETED_UNIT = re.compile(r"(\d)\s*\(([^()\d]{1,4})\)")
+_PUNCTUATION = re.compile(r"[,，;；、:]")
+_TRAILING_PUNCTUATION = "。；;，,、 "
+
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    """One target read into its parts.
+
+    Attributes:
+        kind: One of ``KINDS``.
+        operator: ``=``, ``≥``, ``≤``, ``>`` or ``<``; ``None`` unless exact or comparison.
+        value: The number as printed (``95`` for ``95%``), never computed.
+        unit: What follows the number, trimmed (``%``, ``万人次``); ``None`` when absent.
+        is_quantified: True for exact and comparison targets that carry a number.
+        text: The printed text, unchanged, so qualitative targets lose nothing.
+    """
+
+    kind: str
+    operator: str | None = None
+    value: Decimal | None = None
+    unit: str | None = None
+    is_quantified: bool = False
+    text: str | None = None
+
+
+def normalize_target_text(text: str) -> str:
+    """Fold full-width forms and trim separators so rules see one spelling.
+
+    Sources mix ``９５％`` and ``95%``, and items often end in ``。``; neither changes
+    the meaning of the target.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return folded.strip().strip(_TRAILING_PUNCTUATION).strip()
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Tell whether a printed cell is a classified-project placeholder.
+
+    Classified (涉密 / SM) projects print ``待单位补充...`` or ``涉密`` instead of real
+    indicators; they must not be counted as real, unquantified targets.
+    """
+    if text is None:
+        return False
+    folded = normalize_target_text(text)
+    return bool(folded) and _PLACEHOLDER.fullmatch(folded) is not None
+
+
+def parse_target(text: str | None) -> ParsedTarget:
+    """Classify one printed target; see the module docstring for the rules.
+
+    Args:
+        text: The printed 指标值 cell, or ``None`` when the document prints none.
+
+    Returns:
+        The kind, operator, value and unit. Unreadable text is ``qualitative``.
+    """
+    if text is None or not text.strip():
+        return ParsedTarget(kind="missing", text=text)
+    folded = normalize_target_text(text)
+    if not folded:
+        return ParsedTarget(kind="missing", text=text)
+    if _PLACEHOLDER.fullmatch(folded):
+        return ParsedTarget(kind="placeholder", text=text)
+    if _is_deadline(folded):
+        return ParsedTarget(kind="deadline", text=text)
+    numeric = _parse_numeric(folded, text)
+    if numeric is not None:
+        return numeric
+    if not _NUMBER.search(folded) and folded.endswith(_CHANGE_VERBS):
+        return ParsedTarget(kind="direction", text=text)
+    return ParsedTarget(kind="qualitative", text=text)
+
+
+def _is_deadline(folded: str) -> bool:
+    """Tell whether the target is a date or a promise of timeliness.
+
+    Dates are checked before numbers, so ``2026年12月31日前`` is never read as the value
+    2026. A date next to another number (``2024年完成5个``) is not a plain deadline.
+    """
+    if _DEADLINE_WORDS.fullmatch(folded):
+        return True
+    dates = list(_YEAR_DATE.finditer(folded)) + list(_MONTH_DATE.finditer(folded))
+    if not dates:
+        return False
+    covered = set()
+    for date in dates:
+        covered.update(range(date.start(), date.end()))
+    return not any(
+        character.isdigit() for position, character in enumerate(folded) if position not in covered
+    )
+
+
+def _parse_numeric(folded: str, text: str) -> ParsedTarget | None:
+    """Read a target built around exactly one number, or return ``None``.
+
+    Two numbers (``85%≤整改率<90%扣1分``) are a scoring rule, not a target, so only a
+    single number is read.
+    """
+    unwrapped = _BRACKETED_UNIT.sub(r"\1\2", folded)
+    without_brackets = re.sub(r"\([^()]*\)", "", unwrapped).strip()
+    numbers = list(_NUMBER.finditer(without_brackets))
+    if len(numbers) != 1:
+        return None
+    match = numbers[0]
+    if _YEAR.match(without_brackets, match.start()):
+        return None
+    value = Decimal(match.group().replace(",", ""))
+    before = without_brackets[: match.start()].rstrip()
+    after = without_brackets[match.end() :].strip()
+
+    prefix_operator, subject = _split_prefix_operator(before)
+    unit, suffix_operator, tail = _split_unit(after)
+    if unit is None or tail not in _ALLOWED_TAILS:
+        return None
+    if prefix_operator not in (None, "=", suffix_operator) and suffix_operator:
+        return None
+    operator = suffix_operator or prefix_operator
+
+    if operator is None and any(verb in subject for verb in _CHANGE_VERBS):
+        return ParsedTarget(kind="direction", value=value, unit=unit or None, text=text)
+    if operator in (None, "="):
+        return ParsedTarget(
+            kind="exact",
+            operator="=",
+            value=value,
+            unit=unit or None,
+            is_quantified=True,
+            text=text,
+        )
+    return ParsedTarget(
+        kind="comparison",
+        operator=operator,
+        value=value,
+        unit=unit or None,
+        is_quantified=True,
+        text=text,
+    )
+
+
+def _split_prefix_operator(before: str) -> tuple[str | None, str]:
+    """Split ``满意度达到`` into operator ``=`` and subject ``满意度``."""
+    for word, operator in _PREFIX_OPERATORS:
+        if before.endswith(word):
+            return operator, before[: -len(word)].rstrip()
+    found = [
+        (before.rfind(word), word, operator) for word, operator in _WORD_OPERATORS if word in before
+    ]
+    if found:
+        position, word, operator = max(found, key=lambda hit: (hit[0] + len(hit[1]), len(hit[1])))
+        return operator, before[:position].rstrip()
+    return None, before
+
+
+def _split_unit(after: str) -> tuple[str | None, str | None, str]:
+    """Split what follows the number into unit, suffix operator and leftover text.
+
+    Returns ``(None, None, after)`` when the unit is too long to be a unit, which
+    means the number sits inside a sentence. Punctuation ends the unit, so
+    ``≥100%，得满分`` keeps ``，得满分`` as leftover text.
+    """
+    punctuation = _PUNCTUATION.search(after)
+    if punctuation:
+        unit = after[: punctuation.start()].strip()
+        return _UNIT_ALIASES.get(unit, unit), None, after[punctuation.start() :]
+    for word, operator in _SUFFIX_OPERATORS:
+        position = after.find(word)
+        if position != -1:
+            unit = after[:position].strip()
+            tail = after[position + len(word) :].strip()
+            if len(unit) <= _MAX_UNIT_CHARS and not _NUMBER.search(unit):
+                return _UNIT_ALIASES.get(unit, unit), operator, tail
+    for tail in _ALLOWED_TAILS[1:]:
+        position = after.find(tail)
+        if position != -1:
+            unit = after[:position].strip()
+            return _UNIT_ALIASES.get(unit, unit), None, after[position:]
+    if len(after) <= _MAX_UNIT_CHARS:
+        return _UNIT_ALIASES.get(after, after), None, ""
+    counted = _MEASURE_WORD.match(after)
+    if counted:
+        return counted.group(), None, ""
+    return None, None, after

@@ -1,0 +1,218 @@
+"""Targets copied from the sample releases (file named per case); expected values typed by hand."""
+
+from decimal import Decimal
+
+import pytest
+
+from parsers.targets import ParsedTarget, is_placeholder, parse_target
+
+
+@pytest.mark.parametrize(
+    ("text", "operator", "value", "unit"),
+    [
+        ("≥95%", "≥", Decimal("95"), "%"),  # tianjin, 系统验收合格率 and many more
+        ("≤12.15万元", "≤", Decimal("12.15"), "万元"),  # tianjin, 硬、软件运维费用
+        ("<2个", "<", Decimal("2"), "个"),  # government-services, 死链错链数量
+        ("≤2小时", "≤", Decimal("2"), "小时"),  # tianjin, 故障修复响应时间
+        (">90%", ">", Decimal("90"), "%"),  # huadu
+    ],
+)
+def test_parse_target_reads_symbol_comparisons(text, operator, value, unit):
+    assert parse_target(text) == ParsedTarget(
+        kind="comparison", operator=operator, value=value, unit=unit, is_quantified=True, text=text
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "operator", "value", "unit"),
+    [
+        ("95%以上", "≥", Decimal("95"), "%"),  # public-security-bureau, 辅警出勤率
+        ("不低于90%", "≥", Decimal("90"), "%"),  # public-security-bureau
+        ("大于或等于15条", "≥", Decimal("15"), "条"),  # baiyun, 研究并征集意见数量
+        ("小于等于100%", "≤", Decimal("100"), "%"),  # public-security-bureau, 资金支出率
+        ("不超过5秒", "≤", Decimal("5"), "秒"),  # public-security-bureau
+        ("不高于3秒", "≤", Decimal("3"), "秒"),  # public-security-bureau
+        ("9000元及以内", "≤", Decimal("9000"), "元"),  # government-services, 专家评审成本
+        ("5%以下", "≤", Decimal("5"), "%"),  # huadu, 群众满意率
+        ("大于90%", ">", Decimal("90"), "%"),  # public-security-bureau
+        ("高于99%", ">", Decimal("99"), "%"),  # public-security-bureau
+        ("低于5%", "<", Decimal("5"), "%"),  # public-security-bureau, 物业费预算偏差率
+        ("小于5秒", "<", Decimal("5"), "秒"),  # public-security-bureau
+        ("少于1小时", "<", Decimal("1"), "小时"),  # public-security-bureau
+    ],
+)
+def test_parse_target_follows_legal_meaning_of_comparative_words(text, operator, value, unit):
+    parsed = parse_target(text)
+    assert (parsed.kind, parsed.operator, parsed.value, parsed.unit) == (
+        "comparison",
+        operator,
+        value,
+        unit,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("100%", Decimal("100"), "%"),  # baiyun, 医疗定点报销比例%
+        ("=100%", Decimal("100"), "%"),  # government-services, 验收合格率
+        ("38台", Decimal("38"), "台"),  # huadu, 拖吊车数量
+        ("达到98%", Decimal("98"), "%"),  # public-security-bureau
+    ],
+)
+def test_parse_target_reads_bare_and_equal_numbers_as_exact(text, value, unit):
+    parsed = parse_target(text)
+    assert (parsed.kind, parsed.operator, parsed.value, parsed.unit, parsed.is_quantified) == (
+        "exact",
+        "=",
+        value,
+        unit,
+        True,
+    )
+
+
+def test_parse_target_keeps_subject_before_comparison():
+    # baiyun, 政法工作满意度调查: 实施周期指标值:满意度达到85分以上
+    parsed = parse_target("满意度达到85分以上")
+    assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("85"), "分")
+
+
+def test_parse_target_reads_zero_with_subject():
+    # baiyun, 人力、时间资源节省: 实施周期指标值:节省率≤0%
+    parsed = parse_target("节省率≤0%")
+    assert (parsed.kind, parsed.operator, parsed.value, parsed.unit) == (
+        "comparison",
+        "≤",
+        Decimal("0"),
+        "%",
+    )
+
+
+def test_parse_target_writes_percent_word_as_percent_sign():
+    # tianjin bond table, 项目竣工验收合格率
+    parsed = parse_target("≥95百分比")
+    assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("95"), "%")
+
+
+def test_parse_target_reads_unit_of_several_characters():
+    # DOMAIN.md target wording
+    parsed = parse_target("10万人次以上")
+    assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("10"), "万人次")
+
+
+def test_parse_target_takes_measure_word_before_long_noun_as_unit():
+    # baiyun, 购买/租赁硬件数量计划完成率: 2082支摄像机租凭
+    parsed = parse_target("2082支摄像机租凭")
+    assert (parsed.kind, parsed.value, parsed.unit) == ("exact", Decimal("2082"), "支")
+
+
+def test_parse_target_reads_number_without_unit():
+    # tianjin, 警服购置 (≥0.8万件 in the source), number alone
+    parsed = parse_target("≥0.8")
+    assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("0.8"), None)
+
+
+def test_parse_target_folds_full_width_forms():
+    # the tianjin ≥95% typed with full-width digits and percent sign
+    parsed = parse_target("≥９５％")
+    assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("95"), "%")
+
+
+def test_parse_target_reads_ascii_greater_equal():
+    # DOMAIN.md spelling of ≥ in typed sources
+    parsed = parse_target(">=95%")
+    assert (parsed.operator, parsed.value) == ("≥", Decimal("95"))
+
+
+def test_parse_target_takes_unit_from_brackets_after_number():
+    # public-security-bureau: 年度指标值：≥8000（条）
+    parsed = parse_target("≥8000（条）")
+    assert (parsed.value, parsed.unit) == (Decimal("8000"), "条")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "提升",  # public-security-bureau, 春运旅客安全水平
+        "下降",  # public-security-bureau, 春运警情同比下降
+        "得到提高",  # tianjin, 督审总队民警工作效率
+        "有所改善",  # public-security-bureau
+        "力争全区案件类警情持续下降",  # baiyun, 推进平安创建
+    ],
+)
+def test_parse_target_reads_change_without_number_as_direction(text):
+    assert parse_target(text) == ParsedTarget(kind="direction", text=text)
+
+
+def test_parse_target_keeps_number_of_a_change_but_not_as_quantified():
+    # huadu: 投诉率下降20% is a change, not a level to reach
+    parsed = parse_target("投诉率下降20%")
+    assert (parsed.kind, parsed.operator, parsed.value, parsed.unit, parsed.is_quantified) == (
+        "direction",
+        None,
+        Decimal("20"),
+        "%",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "按时完成",  # huadu and others
+        "2024年底前完",  # tianjin, cut short in the source
+        "在2024年12月31日前",  # tianjin
+        "2025年9月底前完成服装、装备购置工作",  # huadu
+        "及时",  # baiyun
+    ],
+)
+def test_parse_target_reads_dates_and_timeliness_as_deadline(text):
+    assert parse_target(text).kind == "deadline"
+
+
+def test_parse_target_never_reads_year_as_value():
+    # tianjin: 2024年全年 names a period, not the number 2024
+    parsed = parse_target("2024年全年")
+    assert (parsed.kind, parsed.value) == ("qualitative", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SM项目",  # government-services line 62
+        "涉密",  # government-services line 99
+        "涉密项目",  # government-services line 118
+        "待单位补充...",  # government-services line 62, the indicator name
+    ],
+)
+def test_parse_target_reads_classified_placeholders(text):
+    assert parse_target(text).kind == "placeholder"
+
+
+@pytest.mark.parametrize("text", [None, "", "  "])
+def test_parse_target_reads_blank_as_missing(text):
+    assert parse_target(text).kind == "missing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有效保障",  # tianjin
+        "项目结算价不超市场报价（合同总价）",  # public-security-bureau
+        # huadu: a scoring rule with several numbers is not one target
+        "视频结构化数据接入达标率95%以上得满分，每下降1%（含1%），扣0.5分，扣完10分为止",
+        "一级事件≤1小时；二级事件≤2小时；三级事件≤4小时",  # government-services
+    ],
+)
+def test_parse_target_keeps_unreadable_text_as_qualitative(text):
+    assert parse_target(text) == ParsedTarget(kind="qualitative", text=text)
+
+
+def test_parse_target_rejects_number_followed_by_sentence():
+    # huadu: the score clause makes it a rule, not a target
+    assert parse_target("合格率≥100%，得满分").kind == "qualitative"
+
+
+def test_is_placeholder_rejects_real_indicator_name():
+    # government-services: a real name next to the placeholders
+    assert not is_placeholder("汇聚数据量")
