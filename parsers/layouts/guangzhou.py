@@ -197,8 +197,17 @@ def _read_rows(
             continue
         in_table = True
         row_cells = {role: (cells[pos] if pos < len(cells) else "") for role, pos in roles.items()}
-        extra = [cell for cell in cells[len(roles) :] if cell.strip()] if len(cells) > 7 else []
+        width = max(roles.values()) + 1
+        extra = [cell for cell in cells[width:] if cell.strip()]
         row = _Row(line=number, cells=row_cells, line_end=number)
+        if len(cells) < width:
+            # Fewer cells than the header: a row cut short (truncated file or extraction).
+            row.flags.append("short_row")
+            warnings.append(
+                Warning_(
+                    number, "short_row", f"{len(cells)} of {width} cells; row may be cut short"
+                )
+            )
         if extra:
             row.flags.append("extra_cells")
             warnings.append(
@@ -330,6 +339,7 @@ def _assemble(
     units: list[UnitRecord] = []
     projects: list[ProjectRecord] = []
     current_unit: UnitRecord | None = None
+    seen_rows: dict[tuple[object, ...], int] = {}
     conversion = "元→万元 ÷10000" if currency == YUAN else None
     for row in body:
         name = clean_name(row.text("name"))
@@ -371,6 +381,21 @@ def _assemble(
             warnings.append(
                 Warning_(row.line, "missing_amounts", f"project {name!r} prints no amount")
             )
+        fingerprint = (
+            name,
+            tuple(row.cells.get(role, "") for role in AMOUNT_ROLES),
+            goal,
+            indicators,
+        )
+        if fingerprint in seen_rows:
+            flags.append("duplicate_row")
+            warnings.append(
+                Warning_(
+                    row.line, "duplicate_row", f"{name!r} repeats line {seen_rows[fingerprint]}"
+                )
+            )
+        else:
+            seen_rows[fingerprint] = row.line
         classified = looks_classified(name, goal, indicators)
         if classified:
             flags.append("classified")

@@ -189,8 +189,14 @@ def _indicator_rows(
     while header_end < len(cells) and cells[header_end].text in _INDICATOR_HEADER:
         header_end += 1
     header = [cell.text for cell in cells[start:header_end]]
-    width = len(header)
     has_description = any(name in header for name in ("绩效指标描述", "指标描述"))
+    width = len(header)
+    if width < 4 or (has_description and width < 5):
+        # A damaged header: fall back to the printed forms (4 cells, or 5 with a description).
+        width = 5 if has_description else 4
+        warnings.append(
+            Warning_(cells[start].line, "indicator_header_damaged", f"header cells {header}")
+        )
     body = cells[header_end:]
     rows: list[TianjinIndicatorCells] = []
     for offset in range(0, len(body), width):
