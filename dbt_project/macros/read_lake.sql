@@ -1,0 +1,58 @@
+{#-
+    Select from a lake source, or from a typed empty relation while the table has no file yet.
+
+    The orchestration writes one Parquet file per table per release, possibly with 0 rows (see
+    _lake__sources.yml), so every glob normally matches. read_parquet still fails on a glob that
+    matches nothing (a fresh lake, or an indicators table not yet written), and one missing table
+    should not stop the whole build. The fallback's columns and types are the data_type of each
+    column declared in _lake__sources.yml, so the yml stays the one description of the lake.
+
+    The existence check runs only at execution time; `dbt parse` needs no lake at all. A staging
+    view built while its table had no file stays empty until the next `dbt build`, which the
+    orchestration runs after every release it writes.
+-#}
+{% macro read_lake(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute and not lake_has_files(relation) -%}
+        {{ log("lake table " ~ table_name ~ " has no Parquet files yet: reading it as empty", info=true) }}
+        (
+            select
+            {%- for column in lake_source_columns(source_name, table_name) %}
+                cast(null as {{ column.data_type }}) as {{ column.name }}{{ "," if not loop.last }}
+            {%- endfor %}
+            where false
+        )
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The glob is the first quoted argument of the source's read_parquet(...) external location. -#}
+{% macro lake_has_files(relation) -%}
+    {%- set location = relation.render() -%}
+    {%- if "read_parquet(" not in location -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set glob_pattern = location.split("'")[1] -%}
+    {%- set result = run_query("select count(*) from glob('" ~ glob_pattern ~ "')") -%}
+    {{ return(result.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{#- Columns (name, data_type) of a source table, in yml order. -#}
+{% macro lake_source_columns(source_name, table_name) -%}
+    {%- set columns = [] -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.source_name == source_name and node.name == table_name -%}
+            {%- for column in node.columns.values() -%}
+                {%- if column.data_type is none -%}
+                    {{ exceptions.raise_compiler_error("source " ~ source_name ~ "." ~ table_name ~ " column " ~ column.name ~ " has no data_type") }}
+                {%- endif -%}
+                {%- do columns.append({"name": column.name, "data_type": column.data_type}) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if columns | length == 0 -%}
+        {{ exceptions.raise_compiler_error("source " ~ source_name ~ "." ~ table_name ~ " declares no columns") }}
+    {%- endif -%}
+    {{ return(columns) }}
+{%- endmacro %}

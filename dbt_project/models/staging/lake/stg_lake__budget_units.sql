@@ -1,0 +1,39 @@
+with
+
+source as (
+
+    select * from {{ read_lake('lake', 'budget_units') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(unit_id as varchar) as unit_id,
+        cast(release_id as varchar) as release_id,
+        cast(unit_code as varchar) as unit_code,
+        cast(unit_seq as bigint) as unit_seq,
+
+        ----------  text
+        cast(unit_name_zh as varchar) as unit_name_zh,
+
+        ----------  declared subtotals (万元); null where the document declares none
+        {{ wan('declared_total_wan') }} as declared_total_wan,
+        {{ wan('declared_fiscal_wan') }} as declared_fiscal_wan,
+        {{ wan('declared_special_account_wan') }} as declared_special_account_wan,
+        {{ wan('declared_other_wan') }} as declared_other_wan,
+
+        ----------  booleans
+        coalesce(cast(has_declared_totals as boolean), false) as has_declared_totals,
+
+        ----------  provenance
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ read_lake('lake', 'declared_totals') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(release_id as varchar) as release_id,
+
+        ----------  text
+        cast(subject as varchar) as subject_zh,
+
+        ----------  declared grand totals (万元)
+        {{ wan('total_wan') }} as total_wan,
+        {{ wan('fiscal_wan') }} as fiscal_wan,
+        {{ wan('special_account_wan') }} as special_account_wan,
+        {{ wan('other_wan') }} as other_wan,
+
+        ----------  provenance
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line
+
+    from source
+
+)
+
+select * from renamed

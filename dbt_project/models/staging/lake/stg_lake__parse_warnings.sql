@@ -1,0 +1,28 @@
+with
+
+source as (
+
+    select * from {{ read_lake('lake', 'parse_warnings') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(release_id as varchar) as release_id,
+
+        ----------  text
+        cast(code as varchar) as warning_code,
+        cast(message as varchar) as message,
+
+        ----------  provenance
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line
+
+    from source
+
+)
+
+select * from renamed

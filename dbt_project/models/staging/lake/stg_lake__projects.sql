@@ -1,0 +1,53 @@
+with
+
+source as (
+
+    select * from {{ read_lake('lake', 'projects') }}
+
+),
+
+renamed as (
+
+    select
+
+        ----------  ids
+        cast(project_id as varchar) as project_id,
+        cast(release_id as varchar) as release_id,
+        cast(unit_id as varchar) as unit_id,
+        cast(project_seq as bigint) as project_seq,
+
+        ----------  text
+        cast(unit_name_zh as varchar) as unit_name_zh,
+        cast(project_name_zh as varchar) as project_name_zh,
+        cast(project_name_key as varchar) as project_name_key,
+        cast(goal_zh as varchar) as goal_zh,
+        cast(purpose_zh as varchar) as purpose_zh,
+        cast(indicators_raw_zh as varchar) as indicators_raw_zh,
+        cast(currency_unit_zh as varchar) as currency_unit_zh,
+        cast(amount_conversion as varchar) as amount_conversion,
+        coalesce(cast(flags as varchar), '') as flags,
+
+        ----------  amounts (万元)
+        {{ wan('total_wan') }} as total_wan,
+        {{ wan('fiscal_wan') }} as fiscal_wan,
+        {{ wan('special_account_wan') }} as special_account_wan,
+        {{ wan('other_wan') }} as other_wan,
+        {{ wan('bond_wan') }} as bond_wan,
+
+        ----------  counts
+        cast(n_indicators as bigint) as n_indicators,
+
+        ----------  booleans
+        coalesce(cast(is_classified as boolean), false) as is_classified,
+        coalesce(cast(is_bond_table as boolean), false) as is_bond_table,
+
+        ----------  provenance
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line,
+        cast(source_line_end as bigint) as source_line_end
+
+    from source
+
+)
+
+select * from renamed

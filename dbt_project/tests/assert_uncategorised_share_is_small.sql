@@ -1,0 +1,13 @@
+{{ config(severity='warn') }}
+-- Keyword rules overfit easily (DOMAIN.md): warn when more than a quarter of a release's money
+-- lands in 未分类, the sign that a new department needs words of its trade in category_rules.csv.
+select
+    release_id,
+    department_zh,
+    sum(total_wan) filter (where category_code = 'uncategorised') as uncategorised_wan,
+    sum(total_wan) as total_wan
+from {{ ref('fct_projects') }}
+group by release_id, department_zh
+having sum(total_wan) > 0
+    and coalesce(sum(total_wan) filter (where category_code = 'uncategorised'), 0)
+        > 0.25 * sum(total_wan)
