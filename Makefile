@@ -23,9 +23,12 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	@touch $(STAMP)
 
-$(DAGSTER_HOME)/dagster.yaml:
+# Only dbt's op has a pool (duckdb_writer): default_limit 1 means one DuckDB writer at a time.
+# Run granularity: the queued run coordinator of `make dev` enforces it, and in-process runs
+# (make run) never hold op slots a killed process could leave behind.
+$(DAGSTER_HOME)/dagster.yaml: Makefile
 	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\n' > $@
+	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n    default_limit: 1\n' > $@
 
 # dagster-dbt needs target/manifest.json at import time.
 dbt-parse: install

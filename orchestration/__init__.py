@@ -1,0 +1,1 @@
+"""Dagster orchestration: raw releases → Parquet lake → dbt marts."""

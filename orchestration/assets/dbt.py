@@ -1,0 +1,74 @@
+"""dbt models as Dagster assets: ``dbt build`` over the Parquet lake into DuckDB.
+
+The translator keeps three rules: a model's group is its dbt folder (staging,
+intermediate, marts), its key is prefixed by that layer, and the ``lake`` sources
+are the ``lake/<table>`` assets this code location writes, so the graph is connected.
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import budget_dbt_project
+from orchestration.resources import LakeResource
+
+DUCKDB_WRITER_POOL = "duckdb_writer"
+DBT_BUILD_ARGS = ("build",)
+
+
+def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
+    """The layer of a dbt node: its first folder under models/ (seeds and tests: their type)."""
+    fqn = dbt_resource_props.get("fqn") or []
+    if dbt_resource_props.get("resource_type") == "model" and len(fqn) > 2:
+        return fqn[1]
+    return f"{dbt_resource_props.get('resource_type', 'dbt')}s"
+
+
+class BudgetDbtTranslator(DagsterDbtTranslator):
+    """Layer-prefixed keys and layer groups; sources are the lake assets."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        """Sources → ``lake/<table>``; every other node → ``<layer>/<name>``."""
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["lake", dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """The group is the dbt folder: staging, intermediate, marts (seeds: ``seeds``)."""
+        return dbt_layer(dbt_resource_props)
+
+
+@contextmanager
+def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
+    """Set the variables dbt's profile and sources read, for the duration of one invocation.
+
+    ``DbtCliResource`` passes ``os.environ`` to the dbt process and has no ``env``
+    argument; restoring afterwards keeps one process free to run against another lake.
+    """
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dbt_assets(
+    manifest=budget_dbt_project.manifest_path,
+    project=budget_dbt_project,
+    dagster_dbt_translator=BudgetDbtTranslator(),
+    name="dbt_models",
+    pool=DUCKDB_WRITER_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource):
+    """``dbt build``: models, seeds and their tests, one DuckDB writer at a time."""
+    with dbt_environment(lake.dbt_env()):
+        yield from dbt.cli(list(DBT_BUILD_ARGS), context=context).stream()

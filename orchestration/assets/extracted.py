@@ -1,0 +1,170 @@
+"""Parse one raw release into the extracted tables and validate each with Pandera.
+
+One multi-asset per release partition: the document is parsed once and yields one
+output per table (``extracted/<table>``). Each output has a *blocking* schema check,
+so a frame that fails validation stops the step before it can reach the lake.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.checks import schema_check_name, validate_frame
+from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
+from orchestration.partitions import release_partitions
+from orchestration.resources import LakeResource
+from parsers.errors import ParseError
+from parsers.release import TABLE_NAMES, ExtractedRelease, parse_release
+from parsers.schemas import SCHEMAS
+
+RAW_RELEASE_KEY = dg.AssetKey(["raw", "release_files"])
+SIDECAR_SUFFIX = ".meta.json"
+# The money column whose sum is worth a glance per table (absent: no money in it).
+TOTAL_COLUMNS = {
+    "releases": None,
+    "budget_units": "declared_total_wan",
+    "declared_totals": "total_wan",
+    "projects": "total_wan",
+    "indicators": None,
+    "parse_warnings": None,
+}
+TABLE_DESCRIPTIONS = {
+    "releases": "One row per raw release: provenance, layout, department, counts.",
+    "budget_units": "预算单位 of a release, with their printed subtotals where declared.",
+    "declared_totals": "合计 rows as printed: the release's declared grand totals (万元).",
+    "projects": "项目 of a release: amounts in 万元 by funding source, goal, raw indicators.",
+    "indicators": "绩效指标 of each project: levels, name, period and annual targets.",
+    "parse_warnings": "Everything the parser repaired or could not read, with line numbers.",
+}
+
+raw_release_files = dg.AssetSpec(
+    RAW_RELEASE_KEY,
+    group_name="raw",
+    partitions_def=release_partitions,
+    kinds={"text"},
+    description="The raw release files, data_lake/raw/<release_id>.txt (plus .meta.json sidecar).",
+)
+
+
+def extracted_key(table: str) -> dg.AssetKey:
+    """``extracted/<table>``."""
+    return dg.AssetKey(["extracted", table])
+
+
+def load_sidecar(raw_path: Path) -> dict | None:
+    """The optional ``<release_id>.meta.json`` next to a raw release, or None."""
+    sidecar = raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return None
+    return json.loads(sidecar.read_text(encoding="utf-8"))
+
+
+def source_metadata(raw_path: Path) -> MetadataDict:
+    """SHA-256 and size of the raw bytes: which exact document a materialisation came from."""
+    data = raw_path.read_bytes()
+    return {
+        "source_file": raw_path.name,
+        "source_sha256": hashlib.sha256(data).hexdigest(),
+        "source_bytes": len(data),
+    }
+
+
+def table_metadata(table: str, frame: pd.DataFrame) -> MetadataDict:
+    """Row count, Σ money where the table has money, and a small preview."""
+    metadata: MetadataDict = {
+        "dagster/row_count": len(frame),
+        "preview": dg.MetadataValue.md(frame_to_markdown(frame)),
+    }
+    total_column = TOTAL_COLUMNS.get(table)
+    if total_column and total_column in frame.columns:
+        metadata[total_column] = float(sum_wan(frame[total_column]))
+    if table == "parse_warnings":
+        columns = [c for c in ("source_line", "code", "message") if c in frame.columns]
+        metadata["warnings"] = dg.MetadataValue.md(frame_to_markdown(frame[columns], FAILURE_ROWS))
+        if "source_line" in frame.columns:
+            metadata["warning_lines"] = [int(v) for v in frame["source_line"].dropna()][:100]
+    return metadata
+
+
+def quarantine_failure(
+    quarantine_dir: Path, release_id: str, name: str, frame: pd.DataFrame
+) -> Path:
+    """Keep what failed for a human: ``quarantine/<release_id>/<name>.csv``."""
+    target = quarantine_dir / release_id / f"{name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False)
+    return target
+
+
+def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRelease:
+    if not raw_path.exists():
+        raise dg.Failure(description=f"no raw file {raw_path.name} in {lake.raw_dir}")
+    try:
+        release = parse_release(raw_path, load_sidecar(raw_path))
+    except ParseError as error:
+        note = lake.quarantine_dir / release_id / "parse_error.txt"
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(f"{error}\n", encoding="utf-8")
+        raise dg.Failure(
+            description=str(error),
+            metadata={
+                "source_file": raw_path.name,
+                "source_line": error.line_no if error.line_no is not None else -1,
+                "reason": error.reason,
+            },
+        ) from error
+    if release.release_id != release_id:
+        raise dg.Failure(
+            description=f"{raw_path.name}: parsed release_id {release.release_id!r} "
+            f"is not the partition {release_id!r}"
+        )
+    return release
+
+
+@dg.multi_asset(
+    name="extracted_release",
+    partitions_def=release_partitions,
+    deps=[RAW_RELEASE_KEY],
+    outs={
+        table: dg.AssetOut(
+            key=extracted_key(table),
+            group_name="extracted",
+            description=TABLE_DESCRIPTIONS[table],
+            kinds={"pandas"},
+        )
+        for table in TABLE_NAMES
+    },
+    check_specs=[
+        dg.AssetCheckSpec(
+            schema_check_name(table),
+            asset=extracted_key(table),
+            blocking=True,
+            description=f"extracted/{table} passes its Pandera schema (lazy: all failures).",
+        )
+        for table in TABLE_NAMES
+    ],
+)
+def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
+    """Parse ``raw/<release_id>.txt`` once; yield every table and its schema check."""
+    release_id = context.partition_key
+    raw_path = lake.raw_dir / f"{release_id}.txt"
+    release = _parse(raw_path, lake, release_id)
+    source = source_metadata(raw_path)
+    for table in TABLE_NAMES:
+        frame = release.tables[table]
+        validation = validate_frame(table, frame, SCHEMAS[table], extracted_key(table))
+        if validation.failure_cases is not None:
+            # Blocking check: Dagster fails the step after this loop, so lake/ is never written.
+            kept = quarantine_failure(
+                lake.quarantine_dir, release_id, f"{table}.failure_cases", validation.failure_cases
+            )
+            context.log.error(f"{release_id}: extracted/{table} fails its schema; see {kept}")
+        yield dg.Output(
+            validation.frame,
+            output_name=table,
+            metadata={**source, **table_metadata(table, validation.frame)},
+        )
+        yield validation.result

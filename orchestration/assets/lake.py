@@ -1,0 +1,84 @@
+"""Write each release's validated tables to the Parquet lake, and reconcile its totals.
+
+``lake/<table>`` assets are partitioned like ``extracted/<table>``; one step per
+release writes all six tables (a release lands as a unit). The reconciliation checks
+sit on ``lake/projects`` and are *blocking*: a real mismatch fails the step (after the
+files are written, so the marts can show the mismatch) and keeps dbt from running
+in the same run; rounding drift within n × 0.005 万元 passes and is recorded.
+"""
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.assets.extracted import TOTAL_COLUMNS, extracted_key
+from orchestration.checks import (
+    RECONCILIATION_CHECKS,
+    RECONCILIATION_DESCRIPTIONS,
+    reconciliation_check_results,
+)
+from orchestration.lake import write_partition
+from orchestration.metadata import MetadataDict, sum_wan
+from orchestration.partitions import release_partitions
+from orchestration.resources import LakeResource
+from parsers.reconciliation import reconcile
+from parsers.release import TABLE_NAMES
+from parsers.schemas import SCHEMAS
+
+RECONCILED_TABLE = "projects"
+
+
+def lake_key(table: str) -> dg.AssetKey:
+    """``lake/<table>``."""
+    return dg.AssetKey(["lake", table])
+
+
+def schema_dtypes(table: str) -> dict[str, str]:
+    """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
+    schema = SCHEMAS.get(table)
+    columns = getattr(schema, "columns", None) or {}
+    return {name: str(column.dtype) for name, column in columns.items()}
+
+
+@dg.multi_asset(
+    name="lake_release",
+    partitions_def=release_partitions,
+    specs=[
+        dg.AssetSpec(
+            lake_key(table),
+            group_name="lake",
+            deps=[extracted_key(table)],
+            kinds={"parquet"},
+            description=f"parquet/{table}/release_id=<id>/part-0.parquet, one file per release.",
+        )
+        for table in TABLE_NAMES
+    ],
+    ins={table: dg.AssetIn(extracted_key(table)) for table in TABLE_NAMES},
+    check_specs=[
+        dg.AssetCheckSpec(
+            name,
+            asset=lake_key(RECONCILED_TABLE),
+            blocking=True,
+            description=RECONCILIATION_DESCRIPTIONS[name],
+        )
+        for name in RECONCILIATION_CHECKS
+    ],
+)
+def lake_release(context: dg.AssetExecutionContext, lake: LakeResource, **frames: pd.DataFrame):
+    """Write one release's tables as Parquet; then check that its parts add up."""
+    release_id = context.partition_key
+    for table in TABLE_NAMES:
+        frame = frames[table]
+        path = write_partition(frame, table, release_id, lake.lake_path, schema_dtypes(table))
+        metadata: MetadataDict = {
+            "path": dg.MetadataValue.path(str(path)),
+            "dagster/row_count": len(frame),
+        }
+        total_column = TOTAL_COLUMNS.get(table)
+        if total_column and total_column in frame.columns:
+            metadata[total_column] = float(sum_wan(frame[total_column]))
+        yield dg.MaterializeResult(asset_key=lake_key(table), metadata=metadata)
+    reconciled = reconcile(dict(frames))
+    for result in reconciliation_check_results(reconciled, lake_key(RECONCILED_TABLE)):
+        if not result.passed:
+            context.log.error(f"{release_id}: {result.check_name} failed: {result.description}")
+        yield result

@@ -1,0 +1,204 @@
+"""Asset-check results: extracted frames match their schema; the parts add up to the totals.
+
+Pure builders that turn a frame into ``AssetCheckResult``s, so tests call them on
+hand-made or real frames without running Dagster. The assets yield what these return.
+Failed checks name what failed (rows, subjects, gaps) in their metadata instead of
+asserting (unlike pudl's ``validate_totals``, we return the groups that don't match).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+import dagster as dg
+import pandas as pd
+import pandera.errors
+
+from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
+
+RECONCILIATION_CHECKS: tuple[str, ...] = (
+    "units_sum_to_declared_total",
+    "projects_sum_to_declared_total",
+    "projects_sum_to_unit_subtotal",
+    "funding_sources_sum_to_project_total",
+)
+RECONCILIATION_DESCRIPTIONS = {
+    "units_sum_to_declared_total": "The budget units' subtotals add up to the release's 合计.",
+    "projects_sum_to_declared_total": "The projects' totals add up to the release's 合计.",
+    "projects_sum_to_unit_subtotal": "Each unit's projects add up to the unit's printed subtotal.",
+    "funding_sources_sum_to_project_total": (
+        "Each project's funding sources (财政拨款, 财政专户拨款, 其他资金, 专项债券) add up "
+        "to its 总计."
+    ),
+}
+_SHOWN_SUBJECTS = 5
+_ID_COLUMNS = ("project_id", "unit_id", "source_line")
+
+
+def schema_check_name(table: str) -> str:
+    """``<table>_matches_schema``: the claim the check makes."""
+    return f"{table}_matches_schema"
+
+
+def _offending_ids(frame: pd.DataFrame, failure_cases: pd.DataFrame) -> dict[str, list]:
+    """The ids (project_id, unit_id, source_line) of the rows Pandera rejected."""
+    if "index" not in failure_cases.columns:
+        return {}
+    positions = [int(i) for i in failure_cases["index"].dropna().unique() if i in frame.index]
+    rows = frame.loc[positions]
+    return {
+        column: sorted(
+            {str(v) if column != "source_line" else int(v) for v in rows[column].dropna()}
+        )
+        for column in _ID_COLUMNS
+        if column in rows.columns
+    }
+
+
+class SchemaValidation(NamedTuple):
+    """What validating one frame gives: the frame to pass on, the check result, the failures."""
+
+    frame: pd.DataFrame
+    result: dg.AssetCheckResult
+    failure_cases: pd.DataFrame | None
+
+
+def validate_frame(
+    table: str,
+    frame: pd.DataFrame,
+    schema: object,
+    asset_key: dg.AssetKey,
+) -> SchemaValidation:
+    """Validate ``frame`` with Pandera (lazy, every failure collected).
+
+    On success the frame passed on is Pandera's output (coerced where the schema says
+    so). On failure it is the input, and the result carries the first failure cases,
+    their count and the offending row ids.
+    """
+    check_name = schema_check_name(table)
+    try:
+        validated = schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        offending = _offending_ids(frame, cases)
+        metadata: MetadataDict = {
+            "n_failure_cases": len(cases),
+            "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases, FAILURE_ROWS)),
+            "failing_checks": sorted({str(c) for c in cases.get("check", pd.Series()).dropna()}),
+            "failing_columns": sorted({str(c) for c in cases.get("column", pd.Series()).dropna()}),
+        }
+        metadata.update({f"offending_{column}s": ids[:50] for column, ids in offending.items()})
+        result = dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=check_name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=f"{len(cases)} schema failure cases in {table}",
+            metadata=metadata,
+        )
+        return SchemaValidation(frame, result, cases)
+    result = dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=True,
+        metadata={"dagster/row_count": len(validated), "n_columns": len(validated.columns)},
+    )
+    return SchemaValidation(validated, result, None)
+
+
+def _wan(value: object) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+def _describe_gap(row: pd.Series) -> str:
+    source = "" if is_missing(row.get("funding_source")) else f" [{row['funding_source']}]"
+    return (
+        f"{row['subject']}{source}: declared {_wan(row['declared_wan'])}, "
+        f"summed {_wan(row['computed_wan'])}, gap {_wan(row['difference_wan'])} 万元 "
+        f"(tolerance {_wan(row['tolerance_wan'])})"
+    )
+
+
+def _max_abs(values: pd.Series) -> float:
+    gaps = [abs(Decimal(str(v))) for v in values if not is_missing(v)]
+    return float(max(gaps)) if gaps else 0.0
+
+
+def reconciliation_check_result(
+    check_name: str,
+    reconciled: pd.DataFrame,
+    asset_key: dg.AssetKey,
+) -> dg.AssetCheckResult:
+    """Turn the rows of ``reconcile()`` that belong to one check into its result.
+
+    Rounding gaps (within n × 0.005 万元) pass and are counted; a mismatch fails with
+    every offending subject and its gap named. No declared figure means nothing to
+    compare: the check passes and says so, rather than inventing a total.
+    """
+    rows = reconciled[reconciled["check_name"] == check_name] if len(reconciled) else reconciled
+    if rows.empty:
+        return dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=check_name,
+            passed=True,
+            description="No declared figure to reconcile against in this release.",
+            metadata={"n_compared": 0, "note": "no declared figure in the document"},
+        )
+    status = rows["status"]
+    mismatches = rows[status == "mismatch"]
+    rounding = rows[status == "rounding"]
+    metadata: MetadataDict = {
+        "n_compared": len(rows),
+        "n_exact": int((status == "exact").sum()),
+        "n_rounding": len(rounding),
+        "n_mismatch": len(mismatches),
+        "max_rounding_gap_wan": _max_abs(rounding["difference_wan"]),
+        "max_abs_difference_wan": _max_abs(rows["difference_wan"]),
+    }
+    if mismatches.empty:
+        return dg.AssetCheckResult(
+            asset_key=asset_key, check_name=check_name, passed=True, metadata=metadata
+        )
+    columns = [
+        c
+        for c in (
+            "level",
+            "subject",
+            "funding_source",
+            "declared_wan",
+            "computed_wan",
+            "difference_wan",
+            "tolerance_wan",
+            "n_summed",
+            "source_line",
+        )
+        if c in mismatches.columns
+    ]
+    metadata["mismatched_subjects"] = sorted({str(s) for s in mismatches["subject"]})
+    if "source_line" in mismatches.columns:
+        lines = {int(v) for v in mismatches["source_line"] if not is_missing(v)}
+        metadata["mismatched_source_lines"] = sorted(lines)
+    metadata["mismatches"] = dg.MetadataValue.md(
+        frame_to_markdown(mismatches[columns], FAILURE_ROWS)
+    )
+    described = [_describe_gap(row) for _, row in mismatches.head(_SHOWN_SUBJECTS).iterrows()]
+    more = len(mismatches) - len(described)
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description="; ".join(described) + (f"; and {more} more" if more > 0 else ""),
+        metadata=metadata,
+    )
+
+
+def reconciliation_check_results(
+    reconciled: pd.DataFrame,
+    asset_key: dg.AssetKey,
+    check_names: Sequence[str] = RECONCILIATION_CHECKS,
+) -> list[dg.AssetCheckResult]:
+    """One result per reconciliation check, from ``parsers.reconciliation.reconcile``'s output."""
+    return [reconciliation_check_result(name, reconciled, asset_key) for name in check_names]

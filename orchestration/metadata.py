@@ -1,0 +1,54 @@
+"""Small, pure builders for the metadata Dagster shows next to assets and checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+# What Dagster accepts as metadata values (its own alias is private).
+MetadataDict = dict[str, Any]
+
+PREVIEW_ROWS = 5
+FAILURE_ROWS = 20
+_CELL_CHARS = 40
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NA and NaT; False for anything else, lists included."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(value: object) -> str:
+    if is_missing(value):
+        return ""
+    text = str(value).replace("\n", " ").replace("|", "\\|")
+    return text if len(text) <= _CELL_CHARS else text[: _CELL_CHARS - 1] + "…"
+
+
+def frame_to_markdown(frame: pd.DataFrame, max_rows: int = PREVIEW_ROWS) -> str:
+    """The first ``max_rows`` rows as a Markdown table (no tabulate dependency)."""
+    columns = [str(column) for column in frame.columns]
+    if not columns:
+        return "_(no columns)_"
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for row in frame.head(max_rows).itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(value) for value in row) + " |")
+    if len(frame) > max_rows:
+        lines.append(f"\n_{len(frame) - max_rows} more rows not shown ({len(frame)} in all)._")
+    return "\n".join(lines)
+
+
+def sum_wan(series: pd.Series) -> Decimal:
+    """Exact sum of a money column (``Decimal`` objects, nulls skipped)."""
+    return sum(
+        (Decimal(str(value)) for value in series if not is_missing(value)),
+        Decimal("0.00"),
+    )

@@ -1,0 +1,216 @@
+"""Run the whole pipeline once, through Dagster, and print what came out (``make run``).
+
+1. register one dynamic partition per ``raw/*.txt``;
+2. run ``release_job`` for every release (parse → validate → Parquet → reconcile);
+3. run ``marts_job`` (dbt build into the DuckDB warehouse);
+4. print one line per release read back from the warehouse, and its path.
+
+Exits non-zero, naming the failed step or check, when any run failed. Everything runs
+in this process (in-process executor), against ``DagsterInstance.get()``: the
+``DAGSTER_HOME`` the Makefile sets, so ``make dev`` shows these runs afterwards.
+"""
+
+import io
+import sys
+import time
+from contextlib import redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.partitions import discover_release_ids, register_releases
+from orchestration.resources import LakeResource
+
+RELEASE_JOB = "release_job"
+MARTS_JOB = "marts_job"
+# Dagster's console logger at WARNING: step failures still print, the DEBUG stream does not.
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+DBT_LOG_TAIL_LINES = 40
+
+SUMMARY_SQL = """
+with projects as (
+    select release_id, count(distinct unit_id) as n_units, count(*) as n_projects,
+           sum(total_wan) as total_wan
+    from marts.fct_projects group by release_id
+),
+declared as (
+    select release_id, max(declared_wan) as declared_wan
+    from marts.reconciliation
+    where level = 'release' and subject = '合计 vs projects' and funding_source = 'total'
+    group by release_id
+),
+outcome as (
+    select release_id,
+           count(*) filter (where status = 'exact') as n_exact,
+           count(*) filter (where status = 'rounding') as n_rounding,
+           count(*) filter (where status = 'mismatch') as n_mismatch
+    from marts.reconciliation group by release_id
+)
+select p.release_id, p.n_units, p.n_projects, p.total_wan, d.declared_wan,
+       coalesce(o.n_exact, 0), coalesce(o.n_rounding, 0), coalesce(o.n_mismatch, 0)
+from projects p
+left join declared d using (release_id)
+left join outcome o using (release_id)
+order by p.release_id
+"""
+
+
+@dataclass
+class RunOutcome:
+    """How one Dagster run went: which job, which partition, what failed, how long."""
+
+    job_name: str
+    partition_key: str | None
+    success: bool
+    seconds: float
+    failed_steps: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def label(self) -> str:
+        """``job[partition]`` for messages."""
+        return f"{self.job_name}[{self.partition_key}]" if self.partition_key else self.job_name
+
+
+@dataclass
+class PipelineResult:
+    """Every run of one pipeline pass, in order."""
+
+    release_ids: list[str]
+    runs: list[RunOutcome]
+
+    @property
+    def success(self) -> bool:
+        """True when every run succeeded."""
+        return all(run.success for run in self.runs)
+
+    @property
+    def failures(self) -> list[RunOutcome]:
+        """The runs that failed."""
+        return [run for run in self.runs if not run.success]
+
+
+def _outcome(
+    result: dg.ExecuteInProcessResult, job_name: str, partition_key: str | None, seconds: float
+) -> RunOutcome:
+    failed_steps = [
+        f"{event.step_key}: {_first_line(event.event_specific_data)}"
+        for event in result.get_step_failure_events()
+    ]
+    failed_checks = [
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        + (f" ({evaluation.description})" if evaluation.description else "")
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
+    ]
+    return RunOutcome(job_name, partition_key, result.success, seconds, failed_steps, failed_checks)
+
+
+def _first_line(failure_data: object, max_chars: int = 400) -> str:
+    """The gist of a step failure: the error message, folded onto one line."""
+    error = getattr(failure_data, "error", None)
+    message = " ".join((getattr(error, "message", "") or str(failure_data)).split())
+    return (message[: max_chars - 1] + "…" if len(message) > max_chars else message) or "failed"
+
+
+def run_job(
+    definitions: dg.Definitions,
+    job_name: str,
+    instance: dg.DagsterInstance,
+    partition_key: str | None = None,
+) -> RunOutcome:
+    """Execute one job in this process and report how it went (never raises on failure)."""
+    job = definitions.resolve_job_def(job_name)
+    started = time.perf_counter()
+    # dagster-dbt echoes every dbt log line to stdout; keep it, show it only on failure.
+    captured = io.StringIO()
+    with redirect_stdout(captured):
+        result = job.execute_in_process(
+            run_config=QUIET_RUN_CONFIG,
+            instance=instance,
+            partition_key=partition_key,
+            raise_on_error=False,
+        )
+    outcome = _outcome(result, job_name, partition_key, time.perf_counter() - started)
+    outcome.output = captured.getvalue()
+    return outcome
+
+
+def run_pipeline(
+    instance: dg.DagsterInstance,
+    definitions: dg.Definitions | None = None,
+    lake: LakeResource | None = None,
+) -> PipelineResult:
+    """Register partitions, run every release, then dbt; the one code path for CLI and tests.
+
+    dbt runs even when a release failed: the marts then show every release that did
+    land, and the exit status still reports the failure.
+    """
+    if definitions is None:
+        from orchestration.definitions import defs as definitions
+    lake = lake or LakeResource()
+    release_ids = discover_release_ids(lake.raw_dir)
+    register_releases(instance, release_ids)
+    runs = [run_job(definitions, RELEASE_JOB, instance, release_id) for release_id in release_ids]
+    runs.append(run_job(definitions, MARTS_JOB, instance))
+    return PipelineResult(release_ids, runs)
+
+
+def read_summary(warehouse: Path) -> list[tuple]:
+    """One row per release from the marts: units, projects, Σ total, 合计, reconciliation."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(SUMMARY_SQL).fetchall()
+
+
+def format_summary(rows: list[tuple]) -> str:
+    """The summary as a fixed-width text table."""
+    header = (
+        f"{'release':<46} {'units':>5} {'projects':>8} {'Σ total 万元':>14} {'合计 万元':>14}"
+        "  reconciliation"
+    )
+    lines = [header, "-" * len(header)]
+    for release_id, n_units, n_projects, total, declared, exact, rounding, mismatch in rows:
+        declared_text = f"{declared:,.2f}" if declared is not None else "—"
+        lines.append(
+            f"{release_id:<46} {n_units:>5} {n_projects:>8} {total:>14,.2f} {declared_text:>14}  "
+            f"{exact} exact, {rounding} rounding, {mismatch} mismatch"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run everything against the configured lake; print a summary; 0 only if all runs passed."""
+    lake = LakeResource()
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        result = run_pipeline(instance, lake=lake)
+    for run in result.runs:
+        status = "ok" if run.success else "FAILED"
+        print(f"{run.label:<60} {status:>6} {run.seconds:6.1f}s")
+    if lake.warehouse.exists():
+        print()
+        try:
+            print(format_summary(read_summary(lake.warehouse)))
+        except duckdb.Error as error:
+            print(f"cannot read the summary from the warehouse: {error}")
+    print(f"\nwarehouse: {lake.warehouse}")
+    print(f"total: {time.perf_counter() - started:.1f}s")
+    if result.success:
+        return 0
+    for run in result.failures:
+        print(f"\nFAILED {run.label}", file=sys.stderr)
+        for step in run.failed_steps:
+            print(f"  step  {step}", file=sys.stderr)
+        for check in run.failed_checks:
+            print(f"  check {check}", file=sys.stderr)
+        tail = run.output.strip().splitlines()[-DBT_LOG_TAIL_LINES:]
+        if tail:
+            print("  last output:", *(f"    {line}" for line in tail), sep="\n", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Reconciliation and schema checks on the real 白云区委政法委 release (16 projects, 1 unit).
+
+Expected figures are typed from the document: 合计 1,989.76 万元; 政法工作经费 447.00 万元
+on line 13; the one unit is 中共广州市白云区区委政法委员会.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from orchestration.checks import (
+    RECONCILIATION_CHECKS,
+    reconciliation_check_result,
+    reconciliation_check_results,
+    validate_frame,
+)
+from parsers.reconciliation import reconcile
+from parsers.release import parse_release
+from parsers.schemas import SCHEMAS
+
+RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+BAIYUN = RAW / "guangzhou-baiyun-political-legal-committee.txt"
+UNIT_ZH = "中共广州市白云区区委政法委员会"
+KEY = dg.AssetKey(["lake", "projects"])
+
+
+@pytest.fixture(scope="module")
+def baiyun_tables() -> dict[str, pd.DataFrame]:
+    return parse_release(BAIYUN).tables
+
+
+def _results(tables: dict[str, pd.DataFrame]) -> dict[str, dg.AssetCheckResult]:
+    return {r.check_name: r for r in reconciliation_check_results(reconcile(tables), KEY)}
+
+
+def _without_line(tables: dict[str, pd.DataFrame], source_line: int) -> dict[str, pd.DataFrame]:
+    projects = tables["projects"]
+    return {**tables, "projects": projects[projects["source_line"] != source_line]}
+
+
+@pytest.mark.parametrize("check_name", RECONCILIATION_CHECKS)
+def test_reconciliation_check_passes_when_release_reconciles(baiyun_tables, check_name):
+    result = _results(baiyun_tables)[check_name]
+
+    assert result.passed
+    assert result.metadata["n_mismatch"].value == 0
+
+
+def test_projects_sum_to_unit_subtotal_fails_naming_unit_when_one_line_is_missing(baiyun_tables):
+    result = _results(_without_line(baiyun_tables, 13))["projects_sum_to_unit_subtotal"]
+
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert result.metadata["mismatched_subjects"].value == [UNIT_ZH]
+    assert "447.00" in result.description
+
+
+def test_projects_sum_to_declared_total_fails_when_one_line_is_missing(baiyun_tables):
+    result = _results(_without_line(baiyun_tables, 13))["projects_sum_to_declared_total"]
+
+    assert not result.passed
+    assert result.metadata["mismatched_source_lines"].value == [10]
+    assert "1989.76" in result.description
+
+
+def test_units_sum_to_declared_total_still_passes_when_one_project_line_is_missing(baiyun_tables):
+    assert _results(_without_line(baiyun_tables, 13))["units_sum_to_declared_total"].passed
+
+
+def test_funding_sources_sum_to_project_total_fails_naming_project_when_total_is_off(
+    baiyun_tables,
+):
+    projects = baiyun_tables["projects"].copy()
+    row = projects.index[projects["source_line"] == 13][0]
+    projects.at[row, "total_wan"] = Decimal("448.00")
+
+    result = _results({**baiyun_tables, "projects": projects})[
+        "funding_sources_sum_to_project_total"
+    ]
+
+    assert not result.passed
+    assert result.metadata["mismatched_source_lines"].value == [13]
+    assert "政法工作经费" in result.description
+
+
+def test_reconciliation_check_passes_and_says_so_when_nothing_is_declared():
+    empty = pd.DataFrame(columns=["check_name", "status", "subject", "difference_wan"])
+
+    result = reconciliation_check_result("units_sum_to_declared_total", empty, KEY)
+
+    assert result.passed
+    assert result.metadata["n_compared"].value == 0
+    assert "No declared figure" in result.description
+
+
+def test_reconciliation_check_records_rounding_gap_and_passes():
+    reconciled = pd.DataFrame(
+        {
+            "check_name": ["projects_sum_to_declared_total"] * 2,
+            "level": ["release", "release"],
+            "subject": ["合计 vs projects"] * 2,
+            "funding_source": ["total", "fiscal"],
+            "declared_wan": [Decimal("100.00"), Decimal("100.00")],
+            "computed_wan": [Decimal("100.01"), Decimal("100.00")],
+            "difference_wan": [Decimal("-0.01"), Decimal("0.00")],
+            "tolerance_wan": [Decimal("0.015"), Decimal("0.015")],
+            "n_summed": [3, 3],
+            "status": ["rounding", "exact"],
+        }
+    )
+
+    result = reconciliation_check_result("projects_sum_to_declared_total", reconciled, KEY)
+
+    assert result.passed
+    assert result.metadata["n_rounding"].value == 1
+    assert result.metadata["max_rounding_gap_wan"].value == pytest.approx(0.01)
+
+
+def test_validate_frame_passes_real_projects(baiyun_tables):
+    validation = validate_frame(
+        "projects",
+        baiyun_tables["projects"],
+        SCHEMAS["projects"],
+        dg.AssetKey(["extracted", "projects"]),
+    )
+
+    assert validation.result.passed
+    assert validation.failure_cases is None
+
+
+def test_validate_frame_fails_naming_line_when_amount_is_negative(baiyun_tables):
+    projects = baiyun_tables["projects"].copy()
+    row = projects.index[projects["source_line"] == 13][0]
+    projects.at[row, "fiscal_wan"] = Decimal("-447.00")
+
+    validation = validate_frame(
+        "projects", projects, SCHEMAS["projects"], dg.AssetKey(["extracted", "projects"])
+    )
+
+    assert not validation.result.passed
+    assert validation.result.metadata["offending_source_lines"].value == [13]
+    assert validation.result.metadata["n_failure_cases"].value >= 1

@@ -1,0 +1,40 @@
+import sys
+from pathlib import Path
+
+from orchestration.partitions import discover_release_ids
+from orchestration.resources import DEFAULT_LAKE_DIR, LakeResource, dbt_executable
+
+
+def test_lake_resource_defaults_to_repo_data_lake_when_env_unset(monkeypatch):
+    monkeypatch.delenv("BUDGET_LAKE_DIR", raising=False)
+    monkeypatch.delenv("BUDGET_WAREHOUSE_PATH", raising=False)
+
+    lake = LakeResource()
+
+    assert lake.lake_path == DEFAULT_LAKE_DIR.resolve()
+    assert lake.warehouse == DEFAULT_LAKE_DIR.resolve() / "warehouse.duckdb"
+
+
+def test_lake_resource_reads_env_vars_at_run_time(monkeypatch, tmp_path):
+    lake = LakeResource()
+    monkeypatch.setenv("BUDGET_LAKE_DIR", str(tmp_path))
+    monkeypatch.setenv("BUDGET_WAREHOUSE_PATH", str(tmp_path / "w.duckdb"))
+
+    assert lake.raw_dir == tmp_path / "raw"
+    assert lake.parquet_dir == tmp_path / "parquet"
+    assert lake.quarantine_dir == tmp_path / "quarantine"
+    assert lake.dbt_env() == {
+        "BUDGET_LAKE_DIR": str(tmp_path),
+        "BUDGET_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
+    }
+
+
+def test_dbt_executable_is_the_interpreters_sibling():
+    assert Path(dbt_executable()) == Path(sys.executable).with_name("dbt")
+
+
+def test_discover_release_ids_lists_txt_stems_only(tmp_path):
+    for name in ("b.txt", "a.txt", "a.meta.json", "notes.md"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+
+    assert discover_release_ids(tmp_path) == ["a", "b"]
