@@ -52,6 +52,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 KINDS = (
     "exact",
@@ -208,6 +209,7 @@ def is_placeholder(text: str | None) -> bool:
     return bool(folded) and _PLACEHOLDER.fullmatch(folded) is not None
 
 
+@lru_cache(maxsize=65536)
 def parse_target(text: str | None) -> ParsedTarget:
     """Classify one printed target; see the module docstring for the rules.
 

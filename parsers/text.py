@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 _TAG = re.compile(r"</?(?:p|br|span|div|b|strong|i|em|font)\b[^>]*>", re.IGNORECASE)
 _ODD_SPACES = re.compile(r"[\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]")
@@ -26,6 +27,7 @@ def strip_markup(text: str) -> str:
     return html.unescape(without_tags)
 
 
+@lru_cache(maxsize=65536)
 def clean_cell(text: str | None) -> str:
     """Clean one printed cell: markup, odd spaces, runs of spaces; keeps the words."""
     if text is None:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from parsers.amounts import WAN, YUAN, AmountError, parse_amount_wan, to_cents_of_wan
@@ -81,6 +82,7 @@ class _Row:
         return bool(self.text("goal").strip() or self.text("indicators").strip())
 
 
+@lru_cache(maxsize=4096)
 def _fold(cell: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_cell(cell)))
 
