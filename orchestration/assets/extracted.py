@@ -1,8 +1,10 @@
-"""Parse one raw release into the extracted tables and validate each with Pandera.
+"""Parse one raw release into the extracted tables, validate them, reconcile their totals.
 
 One multi-asset per release partition: the document is parsed once and yields one
-output per table (``extracted/<table>``). Each output has a *blocking* schema check,
-so a frame that fails validation stops the step before it can reach the lake.
+output per table (``extracted/<table>``). Each output has a *blocking* schema check, and
+``extracted/projects`` carries the *blocking* reconciliation checks, so a frame that fails
+validation, or a release whose parts do not add up beyond rounding, never reaches the lake
+and so never reaches the marts; the release's previously published partition stays as it was.
 """
 
 import hashlib
@@ -12,15 +14,23 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from orchestration.checks import schema_check_name, validate_frame
+from orchestration.checks import (
+    RECONCILIATION_CHECKS,
+    RECONCILIATION_DESCRIPTIONS,
+    reconciliation_check_results,
+    schema_check_name,
+    validate_frame,
+)
 from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
 from orchestration.partitions import release_partitions
 from orchestration.resources import LakeResource
 from parsers.errors import ParseError
+from parsers.reconciliation import reconcile
 from parsers.release import TABLE_NAMES, ExtractedRelease, parse_release
 from parsers.schemas import SCHEMAS
 
 RAW_RELEASE_KEY = dg.AssetKey(["raw", "release_files"])
+RECONCILED_TABLE = "projects"
 SIDECAR_SUFFIX = ".meta.json"
 # The money column whose sum is worth a glance per table (absent: no money in it).
 TOTAL_COLUMNS = {
@@ -145,6 +155,15 @@ def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRele
             description=f"extracted/{table} passes its Pandera schema (lazy: all failures).",
         )
         for table in TABLE_NAMES
+    ]
+    + [
+        dg.AssetCheckSpec(
+            name,
+            asset=extracted_key(RECONCILED_TABLE),
+            blocking=True,
+            description=RECONCILIATION_DESCRIPTIONS[name],
+        )
+        for name in RECONCILIATION_CHECKS
     ],
 )
 def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
@@ -153,6 +172,7 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
     raw_path = lake.raw_dir / f"{release_id}.txt"
     release = _parse(raw_path, lake, release_id)
     source = source_metadata(raw_path)
+    validated: dict[str, pd.DataFrame] = {}
     for table in TABLE_NAMES:
         frame = release.tables[table]
         validation = validate_frame(table, frame, SCHEMAS[table], extracted_key(table))
@@ -162,9 +182,21 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
                 lake.quarantine_dir, release_id, f"{table}.failure_cases", validation.failure_cases
             )
             context.log.error(f"{release_id}: extracted/{table} fails its schema; see {kept}")
+        validated[table] = validation.frame
         yield dg.Output(
             validation.frame,
             output_name=table,
             metadata={**source, **table_metadata(table, validation.frame)},
         )
         yield validation.result
+    reconciled = reconcile(validated)
+    results = reconciliation_check_results(reconciled, extracted_key(RECONCILED_TABLE))
+    if any(not result.passed for result in results):
+        kept = quarantine_failure(
+            lake.quarantine_dir,
+            release_id,
+            "reconciliation",
+            reconciled[reconciled["status"] == "mismatch"],
+        )
+        context.log.error(f"{release_id}: totals do not reconcile beyond rounding; see {kept}")
+    yield from results

@@ -1,30 +1,21 @@
-"""Write each release's validated tables to the Parquet lake, and reconcile its totals.
+"""Write each release's validated, reconciled tables to the Parquet lake.
 
 ``lake/<table>`` assets are partitioned like ``extracted/<table>``; one step per
-release writes all six tables (a release lands as a unit). The reconciliation checks
-sit on ``lake/projects`` and are *blocking*: a real mismatch fails the step (after the
-files are written, so the marts can show the mismatch) and keeps dbt from running
-in the same run; rounding drift within n × 0.005 万元 passes and is recorded.
+release writes all six tables (a release lands as a unit). The step runs only when the
+blocking schema and reconciliation checks on ``extracted/`` passed, so what reaches the
+lake, and from there the marts, has every total reconciled or explained as rounding.
 """
 
 import dagster as dg
 import pandas as pd
 
 from orchestration.assets.extracted import TOTAL_COLUMNS, extracted_key
-from orchestration.checks import (
-    RECONCILIATION_CHECKS,
-    RECONCILIATION_DESCRIPTIONS,
-    reconciliation_check_results,
-)
 from orchestration.lake import write_partition
 from orchestration.metadata import MetadataDict, sum_wan
 from orchestration.partitions import release_partitions
 from orchestration.resources import LakeResource
-from parsers.reconciliation import reconcile
 from parsers.release import TABLE_NAMES
 from parsers.schemas import SCHEMAS
-
-RECONCILED_TABLE = "projects"
 
 
 def lake_key(table: str) -> dg.AssetKey:
@@ -53,18 +44,9 @@ def schema_dtypes(table: str) -> dict[str, str]:
         for table in TABLE_NAMES
     ],
     ins={table: dg.AssetIn(extracted_key(table)) for table in TABLE_NAMES},
-    check_specs=[
-        dg.AssetCheckSpec(
-            name,
-            asset=lake_key(RECONCILED_TABLE),
-            blocking=True,
-            description=RECONCILIATION_DESCRIPTIONS[name],
-        )
-        for name in RECONCILIATION_CHECKS
-    ],
 )
 def lake_release(context: dg.AssetExecutionContext, lake: LakeResource, **frames: pd.DataFrame):
-    """Write one release's tables as Parquet; then check that its parts add up."""
+    """Write one release's tables as Parquet, replacing exactly its own partitions."""
     release_id = context.partition_key
     for table in TABLE_NAMES:
         frame = frames[table]
@@ -77,8 +59,3 @@ def lake_release(context: dg.AssetExecutionContext, lake: LakeResource, **frames
         if total_column and total_column in frame.columns:
             metadata[total_column] = float(sum_wan(frame[total_column]))
         yield dg.MaterializeResult(asset_key=lake_key(table), metadata=metadata)
-    reconciled = reconcile(dict(frames))
-    for result in reconciliation_check_results(reconciled, lake_key(RECONCILED_TABLE)):
-        if not result.passed:
-            context.log.error(f"{release_id}: {result.check_name} failed: {result.description}")
-        yield result

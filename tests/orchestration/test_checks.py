@@ -24,7 +24,7 @@ from parsers.schemas import SCHEMAS
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = RAW / "guangzhou-baiyun-political-legal-committee.txt"
 UNIT_ZH = "中共广州市白云区区委政法委员会"
-KEY = dg.AssetKey(["lake", "projects"])
+KEY = dg.AssetKey(["extracted", "projects"])
 
 
 @pytest.fixture(scope="module")

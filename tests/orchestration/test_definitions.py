@@ -11,10 +11,10 @@ EXPECTED_PIPELINE_KEYS = {
 }
 EXPECTED_PIPELINE_CHECKS = {
     *(f"extracted/{table}:{table}_matches_schema" for table in TABLES),
-    "lake/projects:units_sum_to_declared_total",
-    "lake/projects:projects_sum_to_declared_total",
-    "lake/projects:projects_sum_to_unit_subtotal",
-    "lake/projects:funding_sources_sum_to_project_total",
+    "extracted/projects:units_sum_to_declared_total",
+    "extracted/projects:projects_sum_to_declared_total",
+    "extracted/projects:projects_sum_to_unit_subtotal",
+    "extracted/projects:funding_sources_sum_to_project_total",
 }
 # The named marts (STYLE.md) that must come out of dbt, each under its layer's prefix.
 EXPECTED_DBT_KEYS = {

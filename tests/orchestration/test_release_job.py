@@ -75,11 +75,12 @@ def test_release_job_fails_naming_unit_when_a_subtotal_does_not_reconcile(
 
     assert not outcome.success
     failed = " ".join(outcome.failed_checks)
-    assert "lake/projects:projects_sum_to_unit_subtotal" in failed
+    assert "extracted/projects:projects_sum_to_unit_subtotal" in failed
     assert "中共广州市白云区区委政法委员会" in failed
     assert "funding_sources_sum_to_project_total" not in failed
-    # Written before the check ran, so the marts can show the mismatch.
-    assert partition_path(lake_dir, "projects", BAIYUN).exists()
+    # A release that does not reconcile never reaches the lake, hence never the marts.
+    assert not partition_path(lake_dir, "projects", BAIYUN).exists()
+    assert (lake_dir / "quarantine" / BAIYUN / "reconciliation.csv").exists()
 
 
 def test_release_job_fails_naming_file_and_line_when_document_has_no_known_layout(
