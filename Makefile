@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test dev lint dbt-parse clean
+.PHONY: install run test dev lint dbt-parse clean report docs
 
 install: $(STAMP)
 
@@ -44,8 +44,22 @@ dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/dagster dev -w workspace.yaml
 
 lint: install
-	@$(BIN)/ruff check parsers orchestration tests
-	@$(BIN)/ruff format --check parsers orchestration tests
+	@$(BIN)/ruff check parsers orchestration analytics tests
+	@$(BIN)/ruff format --check parsers orchestration analytics tests
+
+# The analyst report from the built warehouse (run `make run` first): offline HTML, no scripts.
+report: install
+	@$(BIN)/budget-marts report --out data_lake/report.html
+
+# Refresh the outputs pasted in docs/analyst_guide.md and the screenshot docs/report.png.
+# Needs Debian's chromium and fonts-noto-cjk (apt-get install -y chromium fonts-noto-cjk).
+docs: report
+	@$(BIN)/python -m analytics.guide docs/analyst_guide.md
+	@command -v chromium >/dev/null || { echo "make docs: chromium not found; apt-get install -y chromium fonts-noto-cjk" >&2; exit 2; }
+	@chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir=$$(mktemp -d) --screenshot=docs/report.png --window-size=1400,2400 \
+		file://$(CURDIR)/data_lake/report.html 2>/dev/null
 
 clean:
-	rm -rf data_lake/parquet data_lake/warehouse.duckdb* data_lake/quarantine dbt_project/target dbt_project/logs .dagster_home
+	rm -rf data_lake/parquet data_lake/warehouse.duckdb* data_lake/report.html data_lake/quarantine dbt_project/target dbt_project/logs .dagster_home

@@ -1,0 +1,83 @@
+"""Keep docs/analyst_guide.md honest: re-run each SQL block and paste its output below it.
+
+The guide pairs every ```sql block with the ```text block that follows it. This module
+finds those pairs, and ``python -m analytics.guide docs/analyst_guide.md`` (``make docs``)
+rewrites each text block from a real run, so the printed numbers are never typed by hand.
+tests/analytics/test_analyst_guide.py runs the same blocks against a warehouse built
+from the sample releases.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import duckdb
+
+from analytics.text_table import format_table
+from analytics.warehouse import (
+    WarehouseError,
+    WarehouseUnavailable,
+    open_warehouse,
+    resolve_warehouse_path,
+    run_query,
+)
+
+SQL_BLOCK = re.compile(r"```sql\n(?P<sql>.*?)```", re.DOTALL)
+# A sql block, then (after blank lines and at most one short line of prose) its output.
+SQL_WITH_OUTPUT = re.compile(
+    r"(?P<head>```sql\n(?P<sql>.*?)```\n(?:\n|[^`\n][^\n]*\n){0,3}```text\n)(?P<output>.*?)(?P<tail>```)",
+    re.DOTALL,
+)
+MAX_WIDTH = 48
+
+
+def extract_sql_blocks(markdown: str) -> list[str]:
+    """Every ```sql block of ``markdown``, in order."""
+    return [match.group("sql").strip() for match in SQL_BLOCK.finditer(markdown)]
+
+
+def render_output(connection: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The query's result as the CLI prints it (every row), ending with a newline."""
+    cursor = run_query(connection, sql)
+    columns = [description[0] for description in cursor.description]
+    rows = cursor.fetchall()
+    return format_table(columns, rows, max_width=MAX_WIDTH) + f"\n({len(rows)} rows)\n"
+
+
+def refresh_outputs(markdown: str, connection: duckdb.DuckDBPyConnection) -> str:
+    """``markdown`` with each sql block's text block replaced by a fresh run."""
+    return SQL_WITH_OUTPUT.sub(
+        lambda match: (
+            match.group("head")
+            + render_output(connection, match.group("sql"))
+            + match.group("tail")
+        ),
+        markdown,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the outputs of the guide named on the command line; the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        sys.stderr.write("usage: python -m analytics.guide docs/analyst_guide.md\n")
+        return 2
+    guide = Path(args[0])
+    try:
+        with open_warehouse(resolve_warehouse_path()) as connection:
+            refreshed = refresh_outputs(guide.read_text(encoding="utf-8"), connection)
+    except WarehouseUnavailable as error:
+        sys.stderr.write(f"analytics.guide: {error}\n")
+        return 2
+    except WarehouseError as error:
+        sys.stderr.write(f"analytics.guide: {guide}: {error}\n")
+        return 1
+    guide.write_text(refreshed, encoding="utf-8")
+    sys.stdout.write(f"{guide}: outputs refreshed\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

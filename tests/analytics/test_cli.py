@@ -1,0 +1,298 @@
+"""``budget-marts``: aligned CJK tables, exports, read-only queries and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from importlib.metadata import entry_points
+from xml.etree import ElementTree
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analytics.cli import main
+from analytics.text_table import display_width, format_table, truncate
+from analytics.warehouse import open_warehouse
+from analytics.xlsx import column_letter
+
+SHEET_NS = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+PROJECTS_SQL = (
+    "select department_zh, project_name_zh, total_wan from marts.fct_projects order by project_id"
+)
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_display_width_counts_wide_chinese_characters_as_two_columns():
+    assert display_width("广州市公安局") == 12
+    assert display_width("12345热线") == 9
+    assert display_width("（全角）") == 8  # full-width brackets are F
+
+
+def test_truncate_cuts_to_max_width_with_ellipsis_when_text_is_wider():
+    cut = truncate("广州市政务服务和数据管理局", 9)
+
+    assert cut == "广州市政…"
+    assert display_width(cut) <= 9
+
+
+def test_truncate_keeps_text_that_fits():
+    assert truncate("广州市公安局", 12) == "广州市公安局"
+
+
+def test_format_table_aligns_columns_when_cells_mix_chinese_and_latin():
+    text = format_table(
+        ["department_zh", "total_wan"],
+        [("广州市公安局", Decimal("71531.34")), ("by", Decimal("1.00")), (None, Decimal("25.5"))],
+    )
+
+    lines = text.splitlines()
+    # The last column is numeric, so right-aligned: every line ends in the same column.
+    assert {display_width(line) for line in lines} == {display_width(lines[0])}
+    assert lines[2].startswith("广州市公安局   ")
+    assert lines[2].endswith("71531.34")
+
+
+def test_query_prints_aligned_table_when_cells_are_chinese(tiny_warehouse, capsys):
+    status, out, err = _run(capsys, "query", PROJECTS_SQL, "--warehouse", str(tiny_warehouse))
+
+    assert status == 0, err
+    table, footer = out.rstrip("\n").rsplit("\n", 1)
+    widths = {display_width(line) for line in table.splitlines()}
+    assert len(widths) == 1
+    assert "广州市公安局" in table and "71531.34" in table
+    assert footer == "(3 rows)"
+
+
+def test_query_cuts_cells_wider_than_max_width(tiny_warehouse, capsys):
+    status, out, _ = _run(
+        capsys, "query", PROJECTS_SQL, "--max-width", "10", "--warehouse", str(tiny_warehouse)
+    )
+
+    assert status == 0
+    assert "中共广州…" in out
+    assert all(display_width(cell) <= 10 for line in out.splitlines() for cell in line.split("  "))
+
+
+def test_query_says_how_many_rows_it_left_out_when_max_rows_is_reached(tiny_warehouse, capsys):
+    _, out, _ = _run(
+        capsys, "query", PROJECTS_SQL, "--max-rows", "1", "--warehouse", str(tiny_warehouse)
+    )
+
+    assert "(3 rows, first 1 shown; --max-rows 0 shows all)" in out
+
+
+def test_tables_lists_marts_first_with_row_counts(tiny_warehouse, capsys):
+    with duckdb.connect(str(tiny_warehouse)) as connection:
+        connection.execute("create schema aaa; create table aaa.first_by_name as select 1 as x")
+
+    status, out, _ = _run(capsys, "tables", "--warehouse", str(tiny_warehouse))
+
+    assert status == 0
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert rows[0] == ["marts", "fct_projects", "table", "3"]
+    assert [row[0] for row in rows[:3]] == ["marts", "marts", "marts"]
+    assert ["aaa", "first_by_name", "table", "1"] in rows
+
+
+def test_query_reads_warehouse_path_from_environment(tiny_warehouse, capsys, monkeypatch):
+    monkeypatch.setenv("BUDGET_WAREHOUSE_PATH", str(tiny_warehouse))
+
+    status, out, _ = _run(capsys, "query", "select count(*) as n from marts.fct_projects")
+
+    assert status == 0
+    assert out.splitlines()[2].strip() == "3"
+
+
+def test_query_exports_csv_that_round_trips_chinese_and_exact_amounts(
+    tiny_warehouse, tmp_path, capsys
+):
+    out_file = tmp_path / "projects.csv"
+
+    status, out, _ = _run(
+        capsys, "query", PROJECTS_SQL, "--out", str(out_file), "--warehouse", str(tiny_warehouse)
+    )
+
+    assert status == 0 and "3 rows written" in out
+    assert out_file.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
+    with out_file.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["department_zh", "project_name_zh", "total_wan"]
+    assert rows[1] == ["广州市公安局", "机构运行辅助经费", "71531.34"]
+    assert len(rows) == 4
+
+
+def test_query_exports_parquet_keeping_decimal_amounts(tiny_warehouse, tmp_path, capsys):
+    out_file = tmp_path / "projects.parquet"
+
+    status, _, _ = _run(
+        capsys, "query", PROJECTS_SQL, "--out", str(out_file), "--warehouse", str(tiny_warehouse)
+    )
+
+    table = pq.read_table(out_file)
+    assert status == 0
+    assert table.schema.field("total_wan").type == pa.decimal128(18, 2)
+    assert table.column("project_name_zh").to_pylist()[0] == "机构运行辅助经费"
+    assert table.column("total_wan").to_pylist() == [
+        Decimal("71531.34"),
+        Decimal("25349.85"),
+        Decimal("475.90"),
+    ]
+
+
+def test_query_exports_xlsx_whose_sheet_holds_header_text_and_numbers(
+    tiny_warehouse, tmp_path, capsys
+):
+    out_file = tmp_path / "projects.xlsx"
+
+    status, _, _ = _run(
+        capsys, "query", PROJECTS_SQL, "--out", str(out_file), "--warehouse", str(tiny_warehouse)
+    )
+
+    assert status == 0
+    with zipfile.ZipFile(out_file) as archive:
+        assert archive.testzip() is None
+        assert {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+        } <= set(archive.namelist())
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))  # every part is well-formed XML
+        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    rows = sheet.findall("s:sheetData/s:row", SHEET_NS)
+    assert len(rows) == 4
+    header = [cell.findtext("s:is/s:t", namespaces=SHEET_NS) for cell in rows[0]]
+    assert header == ["department_zh", "project_name_zh", "total_wan"]
+    first = {cell.get("r"): cell for cell in rows[1]}
+    assert first["A2"].get("t") == "inlineStr"
+    assert first["B2"].findtext("s:is/s:t", namespaces=SHEET_NS) == "机构运行辅助经费"
+    assert (
+        first["C2"].get("t") is None
+        and first["C2"].findtext("s:v", namespaces=SHEET_NS) == "71531.34"
+    )
+
+
+def test_column_letter_counts_like_a_spreadsheet():
+    assert [column_letter(index) for index in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+
+
+def test_query_rejects_unknown_export_suffix_in_one_line(tiny_warehouse, tmp_path, capsys):
+    status, _, err = _run(
+        capsys,
+        "query",
+        PROJECTS_SQL,
+        "--out",
+        str(tmp_path / "x.json"),
+        "--warehouse",
+        str(tiny_warehouse),
+    )
+
+    assert status == 1
+    assert err.count("\n") == 1 and ".csv, .parquet, .xlsx" in err
+
+
+def test_open_warehouse_connection_refuses_insert_because_it_is_read_only(tiny_warehouse):
+    with (
+        open_warehouse(tiny_warehouse) as connection,
+        pytest.raises(duckdb.Error, match="read-only"),
+    ):
+        connection.execute("insert into marts.fct_projects (project_id) values ('x')")
+
+
+def test_query_refuses_insert_and_leaves_table_unchanged(tiny_warehouse, capsys):
+    status, out, err = _run(
+        capsys,
+        "query",
+        "insert into marts.fct_projects (project_id) values ('x')",
+        "--warehouse",
+        str(tiny_warehouse),
+    )
+
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and "refused: INSERT" in err
+    with duckdb.connect(str(tiny_warehouse), read_only=True) as connection:
+        assert connection.execute("select count(*) from marts.fct_projects").fetchone() == (3,)
+
+
+def test_query_refuses_copy_to_a_file(tiny_warehouse, tmp_path, capsys):
+    target = tmp_path / "leak.csv"
+
+    status, _, err = _run(
+        capsys, "query", f"copy (select 1) to '{target}'", "--warehouse", str(tiny_warehouse)
+    )
+
+    assert status == 1 and "refused: COPY" in err
+    assert not target.exists()
+
+
+def test_query_reports_unknown_table_in_one_line(tiny_warehouse, capsys):
+    status, _, err = _run(
+        capsys, "query", "select * from marts.nope", "--warehouse", str(tiny_warehouse)
+    )
+
+    assert status == 1
+    assert err.count("\n") == 1
+    assert "nope does not exist" in err and "budget-marts tables" in err
+
+
+def test_query_reports_missing_warehouse_in_one_line_with_exit_2(tmp_path, capsys):
+    missing = tmp_path / "nowhere.duckdb"
+
+    status, out, err = _run(capsys, "query", "select 1", "--warehouse", str(missing))
+
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1
+    assert str(missing) in err and "make run" in err
+    assert not missing.exists()  # read-only open must not create an empty warehouse
+
+
+def test_query_reports_locked_warehouse_in_one_line_with_exit_2(tiny_warehouse, capsys):
+    # Another process holds the write lock, as dbt does during `make run`.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
+            "sys.stdin.read()",
+            str(tiny_warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        status, out, err = _run(capsys, "tables", "--warehouse", str(tiny_warehouse))
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "locked by another process" in err and str(tiny_warehouse) in err
+
+
+def test_console_script_budget_marts_points_at_cli_main():
+    (script,) = entry_points(group="console_scripts", name="budget-marts")
+
+    assert script.value == "analytics.cli:main"

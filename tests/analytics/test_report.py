@@ -1,0 +1,105 @@
+"""The HTML report: offline, every section present, Chinese text kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from analytics.cli import main
+from analytics.report import FONT_STACK, build_report
+from analytics.warehouse import open_warehouse
+
+GENERATED_AT = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+ALWAYS = ("spending", "funding", "reconciliation", "largest")
+OPTIONAL = ("completeness", "target-kinds")
+# Anything a browser would fetch: scripts, stylesheets, fonts, images from elsewhere.
+EXTERNAL = re.compile(
+    r"<script|<link|@import|@font-face|url\(|(?:src|href)\s*=\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def _report(path) -> str:
+    with open_warehouse(path) as connection:
+        return build_report(connection, GENERATED_AT)
+
+
+def test_report_references_nothing_outside_the_file(tiny_warehouse_with_indicators):
+    html = _report(tiny_warehouse_with_indicators)
+
+    assert EXTERNAL.search(html) is None
+    assert "http://" not in html and "https://" not in html
+
+
+def test_report_has_every_section_when_indicator_marts_exist(tiny_warehouse_with_indicators):
+    html = _report(tiny_warehouse_with_indicators)
+
+    for anchor in ALWAYS + OPTIONAL:
+        assert f'<section id="{anchor}">' in html
+    assert "Skipped" not in html
+    assert ">comparison</text>" in html  # target kinds are drawn
+    completeness = html.split('<section id="completeness">', 1)[1].split("</section>", 1)[0]
+    # quantified_share: 广州市公安局 2 of 2 indicators, 白云 0 of 1.
+    assert ">100%</text>" in completeness and ">0%</text>" in completeness
+
+
+def test_report_skips_indicator_sections_with_a_note_when_their_marts_are_absent(tiny_warehouse):
+    html = _report(tiny_warehouse)
+
+    for anchor in ALWAYS + OPTIONAL:
+        assert f'<section id="{anchor}">' in html
+    assert "Skipped: <code>marts.indicator_completeness_by_department</code>" in html
+    assert "Skipped: <code>marts.fct_indicators</code>" in html
+
+
+def test_report_keeps_chinese_text_with_a_cjk_font_stack(tiny_warehouse):
+    html = _report(tiny_warehouse)
+
+    assert '<meta charset="utf-8">' in html and 'lang="zh-CN"' in html
+    assert FONT_STACK == "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
+    assert f"font-family: {FONT_STACK}" in html
+    for text in (
+        "广州市公安局",
+        "中共广州市白云区区委政法委员会",
+        "机构运行辅助经费",
+        "人员与运行保障",
+    ):
+        assert text in html
+
+
+def test_report_lists_largest_project_first_with_its_source_line(tiny_warehouse):
+    html = _report(tiny_warehouse)
+    largest = html.split('<section id="largest">', 1)[1]
+
+    assert largest.index("机构运行辅助经费") < largest.index("公安事务经费")
+    assert "71,531.34" in largest and "gz-psb.txt:61" in largest
+
+
+def test_report_shows_mismatch_of_the_release_that_does_not_add_up(tiny_warehouse):
+    reconciliation = _report(tiny_warehouse).split('<section id="reconciliation">', 1)[1]
+    reconciliation = reconciliation.split("</section>", 1)[0]
+
+    assert '<span class="chip mismatch">1 mismatch</span>' in reconciliation
+    assert "reconciles within rounding" in reconciliation  # gz-psb: 0.01 within 0.010
+    assert "0.10" in reconciliation  # the mismatch's difference, listed
+
+
+def test_report_command_writes_html_file(tiny_warehouse, tmp_path, capsys):
+    out_file = tmp_path / "out" / "report.html"
+
+    status = main(["report", "--warehouse", str(tiny_warehouse), "--out", str(out_file)])
+
+    assert status == 0
+    assert out_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert str(out_file) in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_report_builds_from_the_sample_releases(sample_warehouse):
+    html = _report(sample_warehouse)
+
+    assert EXTERNAL.search(html) is None
+    for department in ("广州市公安局", "天津市公安局", "广州市政务服务和数据管理局"):
+        assert department in html
