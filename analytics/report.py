@@ -83,6 +83,7 @@ svg.chart text.note {{ fill: #52606d; }}
 .chip.rounding {{ background: #fdf1cf; color: #7a5800; }}
 .chip.mismatch {{ background: #fbd9d6; color: #8c1d12; }}
 .chip.none {{ background: #eceff1; color: #52606d; }}
+.source {{ color: #7b8794; font-size: 11px; }}
 .skipped {{ color: #7a5800; background: #fdf6e3; border-left: 4px solid #e6b800;
   padding: 8px 12px; }}
 """
@@ -397,7 +398,7 @@ def largest_projects_section(connection: duckdb.DuckDBPyConnection) -> str:
             escape(row[2]),
             escape(row[3]),
             _wan(row[4]),
-            f"{escape(row[5])}:{row[6]}",
+            f'<span class="source">{escape(row[5])}:{row[6]}</span>',
         ]
         for rank, row in enumerate(rows, start=1)
     ]
