@@ -23,6 +23,7 @@ from orchestration.checks import (
 )
 from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
 from orchestration.partitions import release_partitions
+from orchestration.quarantine import earlier_twin, quarantine_release
 from orchestration.resources import LakeResource
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
@@ -99,25 +100,18 @@ def table_metadata(table: str, frame: pd.DataFrame) -> MetadataDict:
     return metadata
 
 
-def quarantine_failure(
-    quarantine_dir: Path, release_id: str, name: str, frame: pd.DataFrame
-) -> Path:
-    """Keep what failed for a human: ``quarantine/<release_id>/<name>.csv``."""
-    target = quarantine_dir / release_id / f"{name}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target, index=False)
-    return target
-
-
 def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRelease:
     if not raw_path.exists():
         raise dg.Failure(description=f"no raw file {raw_path.name} in {lake.raw_dir}")
+    twin = earlier_twin(raw_path)
+    if twin is not None:
+        reason = f"{raw_path.name} has the same bytes as {twin.name}: the same release twice"
+        folder = quarantine_release(lake.quarantine_dir, release_id, raw_path, reason)
+        raise dg.Failure(description=f"{reason}; see {folder}")
     try:
         release = parse_release(raw_path, load_sidecar(raw_path))
     except ParseError as error:
-        note = lake.quarantine_dir / release_id / "parse_error.txt"
-        note.parent.mkdir(parents=True, exist_ok=True)
-        note.write_text(f"{error}\n", encoding="utf-8")
+        quarantine_release(lake.quarantine_dir, release_id, raw_path, f"Parse error: {error}")
         raise dg.Failure(
             description=str(error),
             metadata={
@@ -173,15 +167,14 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
     release = _parse(raw_path, lake, release_id)
     source = source_metadata(raw_path)
     validated: dict[str, pd.DataFrame] = {}
+    failures: dict[str, pd.DataFrame] = {}
     for table in TABLE_NAMES:
         frame = release.tables[table]
         validation = validate_frame(table, frame, SCHEMAS[table], extracted_key(table))
         if validation.failure_cases is not None:
             # Blocking check: Dagster fails the step after this loop, so lake/ is never written.
-            kept = quarantine_failure(
-                lake.quarantine_dir, release_id, f"{table}.failure_cases", validation.failure_cases
-            )
-            context.log.error(f"{release_id}: extracted/{table} fails its schema; see {kept}")
+            failures[f"{table}.failure_cases"] = validation.failure_cases
+            context.log.error(f"{release_id}: extracted/{table} fails its schema")
         validated[table] = validation.frame
         yield dg.Output(
             validation.frame,
@@ -191,12 +184,14 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
         yield validation.result
     reconciled = reconcile(validated)
     results = reconciliation_check_results(reconciled, extracted_key(RECONCILED_TABLE))
-    if any(not result.passed for result in results):
-        kept = quarantine_failure(
-            lake.quarantine_dir,
-            release_id,
-            "reconciliation",
-            reconciled[reconciled["status"] == "mismatch"],
+    failed_checks = [result.check_name for result in results if not result.passed]
+    if failed_checks:
+        failures["reconciliation"] = reconciled[reconciled["status"] == "mismatch"]
+    if failures:
+        reason = "Failed: " + ", ".join(
+            [f"{name} schema" for name in failures if name.endswith("failure_cases")]
+            + failed_checks
         )
-        context.log.error(f"{release_id}: totals do not reconcile beyond rounding; see {kept}")
+        folder = quarantine_release(lake.quarantine_dir, release_id, raw_path, reason, failures)
+        context.log.error(f"{release_id}: quarantined in {folder}")
     yield from results

@@ -92,4 +92,37 @@ def test_release_job_fails_naming_file_and_line_when_document_has_no_known_layou
 
     assert not outcome.success
     assert any("mystery.txt" in step for step in outcome.failed_steps)
-    assert (lake_dir / "quarantine" / "mystery" / "parse_error.txt").exists()
+    report = (lake_dir / "quarantine" / "mystery" / "REPORT.md").read_text(encoding="utf-8")
+    assert "mystery.txt:1: no known layout" in report
+    assert (lake_dir / "quarantine" / "mystery" / "mystery.txt").exists()
+
+
+def test_release_job_keeps_the_published_partition_when_a_new_version_fails(
+    dbt_manifest, lake_dir, instance
+):
+    _copy_baiyun(lake_dir)
+    assert _run(instance, BAIYUN).success
+    published = partition_path(lake_dir, "projects", BAIYUN).read_bytes()
+
+    # The next version of the file has a corrupted 合计: it must not replace what was published.
+    _copy_baiyun(lake_dir, lambda text: text.replace("合计\t1,989.76", "合计\t1,999.76", 1))
+    outcome = _run(instance, BAIYUN)
+
+    assert not outcome.success
+    assert partition_path(lake_dir, "projects", BAIYUN).read_bytes() == published
+    report = (lake_dir / "quarantine" / BAIYUN / "REPORT.md").read_text(encoding="utf-8")
+    assert "projects_sum_to_declared_total" in report
+
+
+def test_release_job_refuses_the_same_release_submitted_under_a_second_name(
+    dbt_manifest, lake_dir, instance
+):
+    _copy_baiyun(lake_dir)
+    twin = lake_dir / "raw" / "zz-baiyun-again.txt"
+    twin.write_bytes((lake_dir / "raw" / f"{BAIYUN}.txt").read_bytes())
+
+    outcome = _run(instance, "zz-baiyun-again")
+
+    assert not outcome.success
+    assert any(f"same bytes as {BAIYUN}.txt" in step for step in outcome.failed_steps)
+    assert not partition_path(lake_dir, "projects", "zz-baiyun-again").exists()
