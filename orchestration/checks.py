@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import dagster as dg
@@ -17,6 +18,7 @@ import pandas as pd
 import pandera.errors
 
 from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
+from parsers.indicators import numbering_problems
 
 RECONCILIATION_CHECKS: tuple[str, ...] = (
     "units_sum_to_declared_total",
@@ -202,3 +204,76 @@ def reconciliation_check_results(
 ) -> list[dg.AssetCheckResult]:
     """One result per reconciliation check, from ``parsers.reconciliation.reconcile``'s output."""
     return [reconciliation_check_result(name, reconciled, asset_key) for name in check_names]
+
+
+NUMBERING_CHECK = "indicator_numbering_matches_printed"
+
+
+def numbering_check_result(
+    indicators: pd.DataFrame, projects: pd.DataFrame, asset_key: dg.AssetKey
+) -> dg.AssetCheckResult:
+    """Does each project's indicator count agree with the 1、2、3、 numbering it prints?
+
+    A gap or a repeated number means an item was lost, split or doubled, in the document
+    or in the parse; the check fails naming the project and its line. Layouts that print
+    no numbers (Tianjin) have nothing to compare. Not blocking: the defect is the
+    document's own, and the indicators that were read are still worth publishing.
+    """
+    numbered = indicators[indicators["printed_number"].notna()] if len(indicators) else indicators
+    if numbered.empty:
+        return dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=NUMBERING_CHECK,
+            passed=True,
+            description="This release prints no indicator numbers to compare against.",
+            metadata={"n_projects_compared": 0},
+        )
+    names = projects.set_index("project_id")[["project_name_zh", "source_line"]]
+    problems: list[dict[str, object]] = []
+    for project_id, group in indicators.groupby("project_id", sort=False):
+        if group["printed_number"].isna().all():
+            continue
+        items = [
+            SimpleNamespace(
+                indicator_seq=int(row.indicator_seq),
+                printed_number=None if is_missing(row.printed_number) else int(row.printed_number),
+            )
+            for row in group.sort_values("indicator_seq").itertuples()
+        ]
+        found = numbering_problems(items)
+        if found:
+            name, line = names.loc[project_id]
+            problems.append(
+                {
+                    "project_id": project_id,
+                    "project_name_zh": name,
+                    "source_line": int(line),
+                    "problems": "; ".join(found),
+                }
+            )
+    compared = int(numbered["project_id"].nunique())
+    if not problems:
+        return dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=NUMBERING_CHECK,
+            passed=True,
+            metadata={"n_projects_compared": compared},
+        )
+    table = pd.DataFrame(problems)
+    first = problems[0]
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=NUMBERING_CHECK,
+        passed=False,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"{len(problems)} project(s) whose numbering disagrees, e.g. "
+            f"{first['project_name_zh']} (line {first['source_line']}): {first['problems']}"
+        ),
+        metadata={
+            "n_projects_compared": compared,
+            "n_projects_with_problems": len(problems),
+            "problems": dg.MetadataValue.md(frame_to_markdown(table, FAILURE_ROWS)),
+            "offending_source_lines": [p["source_line"] for p in problems],
+        },
+    )

@@ -15,8 +15,10 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.checks import (
+    NUMBERING_CHECK,
     RECONCILIATION_CHECKS,
     RECONCILIATION_DESCRIPTIONS,
+    numbering_check_result,
     reconciliation_check_results,
     schema_check_name,
     validate_frame,
@@ -158,6 +160,14 @@ def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRele
             description=RECONCILIATION_DESCRIPTIONS[name],
         )
         for name in RECONCILIATION_CHECKS
+    ]
+    + [
+        dg.AssetCheckSpec(
+            NUMBERING_CHECK,
+            asset=extracted_key("indicators"),
+            blocking=False,
+            description="Each project's indicator count agrees with the numbering it prints.",
+        )
     ],
 )
 def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
@@ -195,3 +205,6 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
         folder = quarantine_release(lake.quarantine_dir, release_id, raw_path, reason, failures)
         context.log.error(f"{release_id}: quarantined in {folder}")
     yield from results
+    yield numbering_check_result(
+        validated["indicators"], validated["projects"], extracted_key("indicators")
+    )

@@ -143,3 +143,30 @@ def test_validate_frame_fails_naming_line_when_amount_is_negative(baiyun_tables)
     assert not validation.result.passed
     assert validation.result.metadata["offending_source_lines"].value == [13]
     assert validation.result.metadata["n_failure_cases"].value >= 1
+
+
+def test_numbering_check_fails_naming_the_project_whose_item_lost_its_number():
+    # guangzhou-government-services-data-bureau.txt line 26 prints '…5、…。31-服务对象满意度；…'
+    # with '6、3-满意度指标；' missing: the item is read, its number is not.
+    from orchestration.checks import numbering_check_result
+    from parsers.release import parse_release
+
+    tables = parse_release(RAW / "guangzhou-government-services-data-bureau.txt").tables
+    result = numbering_check_result(
+        tables["indicators"], tables["projects"], dg.AssetKey(["extracted", "indicators"])
+    )
+    assert not result.passed
+    assert result.metadata["offending_source_lines"].value == [26]
+    assert "政府网站与政务新媒体提升业务项目" in result.description
+
+
+def test_numbering_check_passes_when_every_number_is_printed_once():
+    from orchestration.checks import numbering_check_result
+    from parsers.release import parse_release
+
+    tables = parse_release(RAW / "guangzhou-baiyun-political-legal-committee.txt").tables
+    result = numbering_check_result(
+        tables["indicators"], tables["projects"], dg.AssetKey(["extracted", "indicators"])
+    )
+    assert result.passed
+    assert result.metadata["n_projects_compared"].value == 16
