@@ -4,7 +4,10 @@ The fixture lake follows docs/data_contract.md column for column (decimal128(18,
 folders `release_id=<id>`). Its figures are typed by hand so that the expected verdicts below are
 independent of the SQL under test: one rounding gap, two real mismatches, a project name repeated
 within a unit, a bond project, a release without 合计 (a 0-row declared_totals file) and no
-parse_warnings file at all (the empty-table fallback).
+parse_warnings file at all (the empty-table fallback). The indicators cover both frameworks: the
+Guangzhou release prints the 2021 one with codes (4-成本指标 / 41-经济成本指标), the Tianjin one the
+older one without codes (成本指标 under 产出, names with the 指标 suffix) plus a bond table's 偿债指标;
+one classified project prints a placeholder and one indicator a level-2 name no framework knows.
 """
 
 from __future__ import annotations
@@ -285,6 +288,8 @@ def _project(
     line: int,
     *,
     is_bond_table: bool = False,
+    is_classified: bool = False,
+    goal: str | None = "完成年度工作",
     flags: str = "",
 ) -> dict[str, object]:
     total, fiscal, special, other, bond = (_d(amount) for amount in amounts)
@@ -303,11 +308,11 @@ def _project(
         "bond_wan": bond,
         "currency_unit_zh": "万元",
         "amount_conversion": None,
-        "goal_zh": "完成年度工作",
+        "goal_zh": goal,
         "purpose_zh": None,
         "indicators_raw_zh": "产出指标\t数量指标\t次数\t≥1次",
         "n_indicators": 1,
-        "is_classified": False,
+        "is_classified": is_classified,
         "is_bond_table": is_bond_table,
         "flags": flags,
         "source_file": f"{release_id}.txt",
@@ -324,7 +329,12 @@ def _indicator(
     annual: str,
     target: tuple[str, str | None, str | None, str | None],
     line: int,
+    *,
+    level1: tuple[str | None, str] = ("1", "产出指标"),
+    level2: tuple[str | None, str | None] = ("11", "数量指标"),
+    flags: str = "",
 ) -> dict[str, object]:
+    """One indicator row; levels are (code, name) as printed, codes None in Tianjin."""
     kind, operator, value, unit = target
     return {
         "release_id": release_id,
@@ -332,11 +342,11 @@ def _indicator(
         "project_id": project_id,
         "indicator_id": f"{project_id}-{seq:03d}",
         "indicator_seq": seq,
-        "printed_number": seq,
-        "level1_code": "1",
-        "level1_name_zh": "产出指标",
-        "level2_code": "11",
-        "level2_name_zh": "数量指标",
+        "printed_number": seq if level1[0] is not None else None,
+        "level1_code": level1[0],
+        "level1_name_zh": level1[1],
+        "level2_code": level2[0],
+        "level2_name_zh": level2[1],
         "indicator_name_zh": name,
         "description_zh": None,
         "period_target_zh": None,
@@ -347,7 +357,7 @@ def _indicator(
         "target_unit": unit,
         "is_quantified": value is not None,
         "period_target_kind": None,
-        "flags": "",
+        "flags": flags,
         "source_line": line,
     }
 
@@ -375,7 +385,7 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 "published_on": None,
                 "n_budget_units": 2,
                 "n_projects": 5,
-                "n_indicators": 2,
+                "n_indicators": 9,
                 "parser_version": "1",
                 "source_line": 3,
             }
@@ -445,6 +455,10 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 "辅警补助经费",
                 ("50.00", "30.00", "0.00", "20.00", "0.00"),
                 10,
+                # Classified: the goal and the one indicator are placeholders.
+                is_classified=True,
+                goal="SM项目；SM项目；",
+                flags="classified",
             ),
             # Same name again in the same unit; its total is one fen above its sources.
             _project(
@@ -477,8 +491,12 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 "业务用房物业管理费",
                 ("20.00", "20.00", "0.00", "0.00", "0.00"),
                 14,
+                goal=None,
             ),
         ],
+        # 2021 framework, with codes. a1 covers every dimension (3 of 6 targets quantified); a2 is
+        # classified (a placeholder); a3 prints a level 2 no framework knows (创新指标); a4 and a5
+        # print no indicator, and a5 no goal either.
         "indicators": [
             _indicator(
                 GZ, "aaaaaaaaaaaaaaa1", 1, "运维系统数", "≥95%", ("comparison", "≥", "95", "%"), 9
@@ -491,6 +509,82 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 "有效保障",
                 ("qualitative", None, None, None),
                 9,
+                level1=("3", "满意度指标"),
+                level2=("31", "服务对象满意度"),
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa1",
+                3,
+                "验收合格率",
+                "100%",
+                ("exact", "=", "100", "%"),
+                9,
+                level2=("12", "质量指标"),
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa1",
+                4,
+                "完成时间",
+                "2026年12月31日前",
+                ("deadline", None, None, None),
+                9,
+                level2=("13", "时效指标"),
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa1",
+                5,
+                "运维成本",
+                "≤100万元",
+                ("comparison", "≤", "100", "万元"),
+                9,
+                level1=("4", "成本指标"),
+                level2=("41", "经济成本指标"),
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa1",
+                6,
+                "系统可用率",
+                "提升",
+                ("direction", None, None, None),
+                9,
+                level1=("2", "效益指标"),
+                level2=("22", "社会效益"),
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa2",
+                1,
+                "待单位补充...",
+                "涉密",
+                ("placeholder", None, None, None),
+                10,
+                flags="placeholder",
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa3",
+                1,
+                "新功能数",
+                "3个",
+                ("exact", "=", "3", "个"),
+                11,
+                level2=("15", "创新指标"),
+                flags="unknown_level2",
+            ),
+            _indicator(
+                GZ,
+                "aaaaaaaaaaaaaaa3",
+                2,
+                "服务对象满意度",
+                "≥90%",
+                ("comparison", "≥", "90", "%"),
+                11,
+                level1=("3", "满意度指标"),
+                level2=("31", "服务对象满意度"),
             ),
         ],
     },
@@ -512,7 +606,7 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 "published_on": None,
                 "n_budget_units": 1,
                 "n_projects": 3,
-                "n_indicators": 0,
+                "n_indicators": 9,
                 "parser_version": "1",
                 "source_line": 1,
             }
@@ -568,7 +662,110 @@ LAKE_ROWS: dict[str, dict[str, list[dict[str, object]]]] = {
                 80,
             ),
         ],
-        "indicators": [],
+        # The older framework as Tianjin prints it: no codes, 指标 suffixes, 成本指标 under 产出.
+        # b1 (a bond project) covers every dimension and adds a 偿债指标 (5 of 7 quantified); b2
+        # covers 产出/数量 and 效益 (1 of 2 quantified); b3 prints no indicator.
+        "indicators": [
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                1,
+                "系统建设数",
+                "≥1套",
+                ("comparison", "≥", "1", "套"),
+                3,
+                level1=(None, "产出指标"),
+                level2=(None, "数量指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                2,
+                "验收合格率",
+                "100%",
+                ("exact", "=", "100", "%"),
+                4,
+                level1=(None, "产出指标"),
+                level2=(None, "质量指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                3,
+                "完成时间",
+                "2024年12月底前",
+                ("deadline", None, None, None),
+                5,
+                level1=(None, "产出指标"),
+                level2=(None, "时效指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                4,
+                "建设成本",
+                "≤300万元",
+                ("comparison", "≤", "300", "万元"),
+                6,
+                level1=(None, "产出指标"),
+                level2=(None, "成本指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                5,
+                "破案效率",
+                "有所提高",
+                ("direction", None, None, None),
+                7,
+                level1=(None, "效益指标"),
+                level2=(None, "社会效益指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                6,
+                "群众满意度",
+                "≥90%",
+                ("comparison", "≥", "90", "%"),
+                8,
+                level1=(None, "满意度指标"),
+                level2=(None, "服务对象满意度指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb1",
+                7,
+                "偿债倍率",
+                "≥1.1",
+                ("comparison", "≥", "1.1", None),
+                9,
+                level1=(None, "偿债指标"),
+                level2=(None, "偿债倍率"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb2",
+                1,
+                "付息笔数",
+                "1笔",
+                ("exact", "=", "1", "笔"),
+                41,
+                level1=(None, "产出指标"),
+                level2=(None, "数量指标"),
+            ),
+            _indicator(
+                TJ,
+                "bbbbbbbbbbbbbbb2",
+                2,
+                "按时付息",
+                "按时完成",
+                ("deadline", None, None, None),
+                42,
+                level1=(None, "效益指标"),
+                level2=(None, "社会效益指标"),
+            ),
+        ],
     },
 }
 
@@ -689,6 +886,97 @@ def _query(run: DbtRun, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
+# Completeness figures, typed by hand from the fixture indicators above (weights of
+# seeds/completeness_weights.csv: 0.15 output, 0.15 effect, 0.10 satisfaction, 0.10 cost, 0.10 each
+# quantity / quality / timeliness, 0.10 quantified targets, 0.05 goal present, 0.05 no placeholder).
+#
+# gz-demo, 5 projects, 9 indicators. Covering: output a1 a2 a3; effect a1; satisfaction a1 a3; cost
+# a1; quantity a1 a2; quality a1; timeliness a1. Quantified: 3 (a1) + 0 (a2) + 2 (a3) of 9. Goal
+# missing: a5; placeholder: a2. Strictly complete: a1.
+#   score = .15*3/5 + .15*1/5 + .10*2/5 + .10*1/5 + .10*2/5 + .10*1/5 + .10*1/5 + .10*5/9
+#         + .05*4/5 + .05*4/5 = 0.26 + 0.0555… + 0.08 = 0.395556
+# tj-demo, 3 projects, 9 indicators. Covering: output b1 b2; effect b1 b2; satisfaction b1; cost b1
+# (成本指标 under 产出); quantity b1 b2; quality b1; timeliness b1. Quantified 5 (b1) + 1 (b2) of 9.
+# Every goal printed, no placeholder. Strictly complete: b1.
+#   score = (.15*2 + .15*2 + .10 + .10 + .10*2 + .10 + .10 + .10*2)/3 + .05 + .05 = 0.566667
+EXPECTED_DEPARTMENT_COMPLETENESS: dict[str, dict[str, float]] = {
+    GZ: {
+        "project_count": 5,
+        "indicator_count": 9,
+        "indicators_per_project": 9 / 5,
+        "output_coverage_share": 3 / 5,
+        "effect_coverage_share": 1 / 5,
+        "satisfaction_coverage_share": 2 / 5,
+        "cost_coverage_share": 1 / 5,
+        "quantity_coverage_share": 2 / 5,
+        "quality_coverage_share": 1 / 5,
+        "timeliness_coverage_share": 1 / 5,
+        "quantified_target_share": 5 / 9,
+        "goal_present_share": 4 / 5,
+        "placeholder_free_share": 4 / 5,
+        "placeholder_or_missing_goal_share": 2 / 5,
+        "without_indicators_share": 2 / 5,
+        "strictly_complete_share": 1 / 5,
+        "unknown_level_name_indicator_count": 1,
+        "completeness_score": 0.395556,
+    },
+    TJ: {
+        "project_count": 3,
+        "indicator_count": 9,
+        "indicators_per_project": 3.0,
+        "output_coverage_share": 2 / 3,
+        "effect_coverage_share": 2 / 3,
+        "satisfaction_coverage_share": 1 / 3,
+        "cost_coverage_share": 1 / 3,
+        "quantity_coverage_share": 2 / 3,
+        "quality_coverage_share": 1 / 3,
+        "timeliness_coverage_share": 1 / 3,
+        "quantified_target_share": 6 / 9,
+        "goal_present_share": 1.0,
+        "placeholder_free_share": 1.0,
+        "placeholder_or_missing_goal_share": 0.0,
+        "without_indicators_share": 1 / 3,
+        "strictly_complete_share": 1 / 3,
+        "unknown_level_name_indicator_count": 0,
+        "completeness_score": 0.566667,
+    },
+}
+
+# The two Guangzhou units: a1-a3 (all 9 indicators) and a4-a5 (none).
+#   unit 1: .15 + .15/3 + .10*2/3 + .10/3 + .10*2/3 + .10/3 + .10/3 + .10*5/9 + .05 + .05*2/3
+#         = 5.15/9 = 0.572222
+#   unit 2: only the goal of a4 and the absence of placeholders: .05*1/2 + .05 = 0.075
+EXPECTED_UNIT_COMPLETENESS: dict[str, dict[str, float]] = {
+    GZ_UNIT_1: {
+        "project_count": 3,
+        "output_coverage_share": 1.0,
+        "cost_coverage_share": 1 / 3,
+        "placeholder_free_share": 2 / 3,
+        "strictly_complete_share": 1 / 3,
+        "completeness_score": 0.572222,
+    },
+    GZ_UNIT_2: {
+        "project_count": 2,
+        "output_coverage_share": 0.0,
+        "quantified_target_share": 0.0,
+        "goal_present_share": 1 / 2,
+        "without_indicators_share": 1.0,
+        "strictly_complete_share": 0.0,
+        "completeness_score": 0.075,
+    },
+}
+
+# (indicator_id) -> (level1_dimension, level2_dimension, framework), by hand from indicator_framework.
+EXPECTED_DIMENSIONS = {
+    "aaaaaaaaaaaaaaa1-005": ("cost", "economic_cost", "2021"),
+    "aaaaaaaaaaaaaaa1-006": ("effect", "social_effect", "both"),
+    "aaaaaaaaaaaaaaa3-001": ("output", None, "both"),
+    "bbbbbbbbbbbbbbb1-004": ("cost", "cost", "pre-2021"),
+    "bbbbbbbbbbbbbbb1-006": ("satisfaction", "beneficiary_satisfaction", "both"),
+    "bbbbbbbbbbbbbbb1-007": ("debt_service", "debt_coverage_ratio", "bond"),
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # Drift: the dbt source yml, the contract and the fixture agree.
 
@@ -755,9 +1043,17 @@ def test_dbt_build_reads_a_table_without_files_as_empty(dbt_run: DbtRun) -> None
 def test_stg_lake__indicators_keeps_target_values_exact(dbt_run: DbtRun) -> None:
     rows = _query(
         dbt_run,
-        "select indicator_id, target_value from staging.stg_lake__indicators order by 1",
+        """
+        select indicator_id, target_value from staging.stg_lake__indicators
+        where indicator_id in ('aaaaaaaaaaaaaaa1-001', 'aaaaaaaaaaaaaaa1-002', 'bbbbbbbbbbbbbbb1-007')
+        order by 1
+        """,
     )
-    assert rows == [("aaaaaaaaaaaaaaa1-001", Decimal("95")), ("aaaaaaaaaaaaaaa1-002", None)]
+    assert rows == [
+        ("aaaaaaaaaaaaaaa1-001", Decimal("95")),
+        ("aaaaaaaaaaaaaaa1-002", None),
+        ("bbbbbbbbbbbbbbb1-007", Decimal("1.1")),
+    ]
 
 
 @pytest.mark.slow
@@ -859,8 +1155,70 @@ def test_marts_live_in_the_marts_schema(dbt_run: DbtRun) -> None:
     )
     marts = {(name, kind) for schema, name, kind in rows if schema == "marts"}
     assert marts == {
+        ("fct_indicators", "BASE TABLE"),
         ("fct_projects", "BASE TABLE"),
+        ("indicator_completeness_by_department", "BASE TABLE"),
+        ("indicator_completeness_by_unit", "BASE TABLE"),
         ("reconciliation", "BASE TABLE"),
         ("spending_by_category", "BASE TABLE"),
+        ("unknown_indicator_level_names", "BASE TABLE"),
     }
     assert {kind for schema, _, kind in rows if schema == "staging"} == {"VIEW"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("release_id", [GZ, TJ])
+def test_indicator_completeness_by_department_is_as_computed_by_hand(
+    dbt_run: DbtRun, release_id: str
+) -> None:
+    expected = EXPECTED_DEPARTMENT_COMPLETENESS[release_id]
+    columns = ", ".join(expected)
+    (row,) = _query(
+        dbt_run,
+        f"select {columns} from marts.indicator_completeness_by_department "
+        f"where release_id = '{release_id}'",
+    )
+    assert dict(zip(expected, row, strict=True)) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit_id", [GZ_UNIT_1, GZ_UNIT_2])
+def test_indicator_completeness_by_unit_is_as_computed_by_hand(
+    dbt_run: DbtRun, unit_id: str
+) -> None:
+    expected = EXPECTED_UNIT_COMPLETENESS[unit_id]
+    columns = ", ".join(expected)
+    (row,) = _query(
+        dbt_run,
+        f"select {columns} from marts.indicator_completeness_by_unit where unit_id = '{unit_id}'",
+    )
+    assert dict(zip(expected, row, strict=True)) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.slow
+def test_fct_indicators_maps_printed_names_of_both_frameworks(dbt_run: DbtRun) -> None:
+    rows = _query(
+        dbt_run,
+        "select indicator_id, level1_dimension, level2_dimension, framework "
+        "from marts.fct_indicators",
+    )
+    actual = {row[0]: tuple(row[1:]) for row in rows if row[0] in EXPECTED_DIMENSIONS}
+    assert actual == EXPECTED_DIMENSIONS
+    assert len(rows) == 18
+
+
+@pytest.mark.slow
+def test_unknown_level_names_are_reported_not_dropped(dbt_run: DbtRun) -> None:
+    rows = _query(
+        dbt_run,
+        "select level_slot, printed_name_zh, indicator_count, example_indicator_id "
+        "from marts.unknown_indicator_level_names",
+    )
+    assert rows == [(2, "创新指标", 1, "aaaaaaaaaaaaaaa3-001")]
+    kept = _query(
+        dbt_run,
+        "select is_level_name_known, level2_name_zh from marts.fct_indicators "
+        "where indicator_id = 'aaaaaaaaaaaaaaa3-001'",
+    )
+    assert kept == [(False, "创新指标")]
+    assert re.search(r"WARN 1 assert_every_printed_level_name_is_in_the_framework", dbt_run.logs)
