@@ -19,6 +19,7 @@ import pandera.errors
 
 from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
 from parsers.indicators import numbering_problems
+from parsers.reconciliation import COLUMNS as RECONCILIATION_COLUMNS
 
 RECONCILIATION_CHECKS: tuple[str, ...] = (
     "units_sum_to_declared_total",
@@ -163,21 +164,8 @@ def reconciliation_check_result(
         return dg.AssetCheckResult(
             asset_key=asset_key, check_name=check_name, passed=True, metadata=metadata
         )
-    columns = [
-        c
-        for c in (
-            "level",
-            "subject",
-            "funding_source",
-            "declared_wan",
-            "computed_wan",
-            "difference_wan",
-            "tolerance_wan",
-            "n_summed",
-            "source_line",
-        )
-        if c in mismatches.columns
-    ]
+    shown = [c for c in RECONCILIATION_COLUMNS if c not in ("release_id", "check_name", "status")]
+    columns = [c for c in shown if c in mismatches.columns]
     metadata["mismatched_subjects"] = sorted({str(s) for s in mismatches["subject"]})
     if "source_line" in mismatches.columns:
         lines = {int(v) for v in mismatches["source_line"] if not is_missing(v)}
