@@ -75,7 +75,8 @@ class _Row:
 
     @property
     def has_amounts(self) -> bool:
-        return any(self.cells.get(role, "").strip() for role in AMOUNT_ROLES)
+        roles = (*AMOUNT_ROLES, *_extra_roles(self.cells))
+        return any(self.cells.get(role, "").strip() for role in roles)
 
     @property
     def has_texts(self) -> bool:
@@ -108,7 +109,32 @@ def map_header(cells: list[str]) -> dict[str, int] | None:
                     break
     if "name" not in roles or "total" not in roles:
         return None
+    money_end = min(roles.get("goal", len(cells)), roles.get("indicators", len(cells)))
+    for position, cell in enumerate(folded):
+        if cell and roles["name"] < position < money_end and position not in roles.values():
+            # A money column this layout does not name (政府性基金, 上级补助 …): keep its money
+            # under the nearest funding source rather than lose it.
+            roles[f"{EXTRA_PREFIX}{_extra_source(cell)}|{clean_cell(cells[position])}"] = position
     return roles
+
+
+EXTRA_PREFIX = "extra|"
+_EXTRA_SOURCES = (("专户", "special_account"), ("债", "bond"), ("财政", "fiscal"))
+_EXTRA_FISCAL = ("一般公共预算", "政府性基金", "国有资本经营", "上级补助", "上级转移支付")
+
+
+def _extra_source(header: str) -> str:
+    """The funding source an unnamed money column belongs to, by the words of its header."""
+    for word, source in _EXTRA_SOURCES:
+        if word in header:
+            return source
+    if any(word in header for word in _EXTRA_FISCAL):
+        return "fiscal"
+    return "other"
+
+
+def _extra_roles(row_cells: dict[str, str]) -> list[str]:
+    return [role for role in row_cells if role.startswith(EXTRA_PREFIX)]
 
 
 def is_header_row(cells: list[str]) -> bool:
@@ -308,6 +334,15 @@ def _amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
         if rounded != value:
             row.flags.append("rounded_after_conversion")
         amounts[role] = rounded
+    for role in _extra_roles(row.cells):
+        _, source, header = role.split("|", 2)
+        try:
+            value = parse_amount_wan(row.text(role), unit=currency)
+        except AmountError as exc:
+            raise ParseError(path, row.line, f"column {header}: {exc}") from exc
+        if value:
+            amounts[source] += to_cents_of_wan(value)
+            row.flags.append("extra_amount_column")
     return amounts
 
 
@@ -366,6 +401,7 @@ def _assemble(
                     "projects before any unit subtotal row; unit = department",
                 )
             )
+        amounts = _amounts(row, currency, path)
         flags = list(row.flags)
         if not name:
             flags.append("missing_name")
@@ -408,7 +444,7 @@ def _assemble(
                 seq=len(projects) + 1,
                 unit_seq=current_unit.seq,
                 name_zh=name,
-                amounts=_amounts(row, currency, path),
+                amounts=amounts,
                 source_line=row.line,
                 source_line_end=max(row.line_end, row.line),
                 goal_zh=goal,

@@ -43,7 +43,9 @@ _UNIT = re.compile(r"^(?P<code>\d{3,9})\s*(?P<name>\D.*)$")
 _CURRENCY = re.compile(r"^单位\s*[:：]\s*(?P<unit>万元|元)$")
 _PROJECT_CODE = re.compile(r"^[0-9A-Z]{12,}$")
 _INDICATOR_HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标描述", "指标值")
-_ORG_PREFIX = re.compile(r"^(?P<prefix>.+?(?:局|厅|委员会|委|院|办公室))")
+# The organisation a unit name starts with: 天津市公安局…, 天津市教育委员会… (委 alone only
+# when it does not begin 委员会).
+_ORG_PREFIX = re.compile(r"^(?P<prefix>.+?(?:委员会|局|厅|院|办公室|委(?!员)))")
 
 # Bond-table funding rows: label → funding source; None = a breakdown, not added again.
 _BOND_SOURCES: dict[str, str | None] = {
@@ -154,10 +156,27 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
 
 def _value_after(cells: list[_Cell], label: str, *, exact: bool = True) -> tuple[int, _Cell] | None:
     for index, cell in enumerate(cells):
-        hit = cell.text == label if exact else cell.text.startswith(label)
+        text = cell.text.replace(" ", "").rstrip(":：")
+        hit = text == label if exact else text.startswith(label)
         if hit and index + 1 < len(cells):
             return index, cells[index + 1]
     return None
+
+
+def _value_after_any(cells: list[_Cell], labels: tuple[str, ...]) -> tuple[int, _Cell] | None:
+    """The cell after the first of several printed spellings of one label."""
+    for label in labels:
+        if hit := _value_after(cells, label):
+            return hit
+    return None
+
+
+# Printed spellings of each label, most common first (other departments word them apart).
+TOTAL_LABELS = ("预算数", "年度预算数", "资金总额", "年度资金总额", "项目资金总额", "金额合计")
+FISCAL_LABELS = ("其中：财政资金", "其中:财政资金", "财政资金", "其中：财政拨款", "财政拨款")
+OTHER_LABELS = ("其他资金", "其中：其他资金")
+NAME_LABELS = ("项目名称",)
+GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
 
 
 def _amount(cell: _Cell | None, unit: str, path: Path, label: str) -> Decimal | None:
@@ -172,8 +191,12 @@ def _amount(cell: _Cell | None, unit: str, path: Path, label: str) -> Decimal | 
     return value
 
 
+_UNIT_LABEL = re.compile(r"^(?:预算单位|单位名称|项目单位|主管部门|部门)\s*[:：]\s*")
+UNKNOWN_UNIT = "（未注明单位）"
+
+
 def _split_unit(text: str) -> tuple[str | None, str]:
-    match = _UNIT.match(text.replace(" ", ""))
+    match = _UNIT.match(_UNIT_LABEL.sub("", text).replace(" ", ""))
     if match:
         return match["code"], clean_name(match["name"])
     return None, clean_name(text)
@@ -251,22 +274,34 @@ def _parse_project_table(
     if not cells:
         warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
         return None
-    unit_code, unit_name = _split_unit(cells[0].text)
+    first_label = next((i for i, cell in enumerate(cells) if _is_label(cell.text)), len(cells))
+    unit_cell = next(
+        (
+            cell
+            for cell in cells[:first_label]
+            if cell.text and not _CURRENCY.match(cell.text.replace(" ", ""))
+        ),
+        None,
+    )
+    if unit_cell is None:
+        unit_code, unit_name = None, UNKNOWN_UNIT
+        flags.append("unit_missing")
+        warnings.append(Warning_(title_line, "unit_missing", f"table {title_name!r} names no unit"))
+    else:
+        unit_code, unit_name = _split_unit(unit_cell.text)
     currency = WAN
     for cell in cells[:4]:
         if match := _CURRENCY.match(cell.text.replace(" ", "")):
             currency = match["unit"]
-    name_hit = _value_after(cells, "项目名称")
+    name_hit = _value_after_any(cells, NAME_LABELS)
     name = clean_name(name_hit[1].text) if name_hit else title_name
     if not name_hit:
         flags.append("name_from_title")
-    total_hit = _value_after(cells, "预算数")
+    total_hit = _value_after_any(cells, TOTAL_LABELS)
     if total_hit is None:
         raise ParseError(path, title_line, f"table {title_name!r}: no 预算数 (budget) cell")
-    fiscal_hit = _value_after(cells, "其中：财政资金") or _value_after(
-        cells, "财政资金", exact=False
-    )
-    other_hit = _value_after(cells, "其他资金")
+    fiscal_hit = _value_after_any(cells, FISCAL_LABELS)
+    other_hit = _value_after_any(cells, OTHER_LABELS)
     amounts = zero_amounts()
     conversion = "元→万元 ÷10000" if currency == YUAN else None
     for key, hit, label in (
@@ -282,7 +317,7 @@ def _parse_project_table(
             if rounded != value:
                 flags.append("rounded_after_conversion")
             amounts[key] = rounded
-    goal_hit = _value_after(cells, "绩效目标")
+    goal_hit = _value_after_any(cells, GOAL_LABELS)
     indicator_rows, indicator_start = _indicator_rows(cells, path, warnings)
     goal = None
     purpose_parts: list[str] = []
@@ -324,13 +359,12 @@ def _parse_project_table(
 
 
 _LABELS = {
-    "项目名称",
+    *NAME_LABELS,
+    *TOTAL_LABELS,
+    *FISCAL_LABELS,
+    *OTHER_LABELS,
+    *GOAL_LABELS,
     "预算规模及资金用途",
-    "预算数",
-    "其中：财政资金",
-    "财政资金",
-    "其他资金",
-    "绩效目标",
     "一级指标",
 }
 

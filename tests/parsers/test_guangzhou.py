@@ -150,3 +150,22 @@ def test_guangzhou_reordered_header_columns_are_mapped_by_name(write_release):
         Decimal("8.00"),
         Decimal("2.00"),
     )
+
+
+def test_guangzhou_money_column_the_layout_does_not_name_keeps_its_money(write_release):
+    # Some departments split 财政拨款 into 一般公共预算 and 政府性基金预算 columns.
+    text = (
+        GUANGZHOU_HEADER.replace(
+            "总计\t财政拨款\t财政专户拨款\t其他资金",
+            "总计\t一般公共预算\t政府性基金预算\t财政专户拨款\t其他资金",
+        )
+        + "甲项目\t10.00\t6.00\t4.00\t\t\t目标\t1、1-产出指标；11-数量指标；数量；实施周期指标值:1个；年度指标值:1个。\n"
+    )
+    row = parse_release(write_release("demo.txt", text)).tables["projects"].iloc[0]
+    assert (row["total_wan"], row["fiscal_wan"], row["other_wan"]) == (
+        Decimal("10.00"),
+        Decimal("10.00"),
+        Decimal("0.00"),
+    )
+    assert "extra_amount_column" in row["flags"]
+    assert "sources_differ_from_total" not in row["flags"]

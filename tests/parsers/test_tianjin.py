@@ -117,3 +117,26 @@ def test_tianjin_missing_budget_cell_is_a_parse_error_naming_the_table(write_rel
     broken = TABLE.replace("\t预算数\n\t12.15\n", "")
     with pytest.raises(ParseError, match=r"tj\.txt:1: table .*no 预算数"):
         parse_release(write_release("tj.txt", broken))
+
+
+def test_tianjin_labels_spelled_otherwise_are_read(write_release):
+    # Other departments print 资金总额 / 其中：财政拨款 and a labelled unit line.
+    text = (
+        TABLE.replace(
+            "\t341101天津市公安局警务保障部财务管理处\n",
+            "\t预算单位：341101天津市公安局警务保障部财务管理处\n",
+        )
+        .replace("\t预算数\n", "\t资金总额\n")
+        .replace("\t其中：财政资金\n", "\t其中：财政拨款\n")
+    )
+    tables = parse_release(write_release("tj.txt", text)).tables
+    project = tables["projects"].iloc[0]
+    assert (project["total_wan"], project["fiscal_wan"]) == (Decimal("12.15"), Decimal("12.15"))
+    assert tables["budget_units"]["unit_code"].item() == "341101"
+
+
+def test_tianjin_table_without_unit_line_is_kept_and_flagged(write_release):
+    text = TABLE.replace("\t341101天津市公安局警务保障部财务管理处\n", "")
+    tables = parse_release(write_release("tj.txt", text)).tables
+    assert tables["budget_units"]["unit_name_zh"].item() == "（未注明单位）"
+    assert "unit_missing" in tables["projects"]["flags"].item()
