@@ -256,8 +256,41 @@ def _ends_mid_sentence(text: str) -> bool:
     return bool(stripped) and not stripped.endswith(_SENTENCE_END)
 
 
+def _is_name_only(row: _Row) -> bool:
+    return bool(clean_cell(row.text("name"))) and not row.has_amounts and not row.has_texts
+
+
+def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
+    """A name that wrapped onto its own line joins the row whose name cell is empty.
+
+    A name-only row that reads as an organisation stays: it is a unit heading that prints
+    no subtotal. Anything else is kept as a project that prints no money, and flagged.
+    """
+    kept: list[_Row] = []
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if (
+            _is_name_only(row)
+            and following is not None
+            and not clean_cell(following.text("name"))
+            and following.has_amounts
+        ):
+            warnings.append(
+                Warning_(
+                    row.line, "name_joined", f"name joined to the row at line {following.line}"
+                )
+            )
+            following.cells["name"] = row.text("name") + following.text("name")
+            following.line = row.line
+            following.flags.append("name_joined")
+            continue
+        kept.append(row)
+    return kept
+
+
 def _resolve_fragments(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
     """Join each page-break fragment to the project its text belongs to."""
+    rows = _join_name_pieces(rows, warnings)
     kept: list[_Row] = []
     for index, row in enumerate(rows):
         if not _is_fragment(row):
@@ -380,6 +413,14 @@ def _assemble(
     conversion = "元→万元 ÷10000" if currency == YUAN else None
     for row in body:
         name = clean_name(row.text("name"))
+        if id(row) not in unit_rows and _is_name_only(row) and _ORGANISATION.search(name):
+            # A unit heading without a subtotal: its projects follow, nothing is declared.
+            current_unit = UnitRecord(seq=len(units) + 1, name_zh=name, source_line=row.line)
+            units.append(current_unit)
+            warnings.append(
+                Warning_(row.line, "unit_without_subtotal", f"unit {name!r} prints no subtotal")
+            )
+            continue
         if id(row) in unit_rows:
             current_unit = UnitRecord(
                 seq=len(units) + 1,

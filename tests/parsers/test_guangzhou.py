@@ -169,3 +169,27 @@ def test_guangzhou_money_column_the_layout_does_not_name_keeps_its_money(write_r
     )
     assert "extra_amount_column" in row["flags"]
     assert "sources_differ_from_total" not in row["flags"]
+
+
+def test_guangzhou_name_wrapped_onto_its_own_line_joins_its_row(write_release):
+    text = GUANGZHOU_HEADER + (
+        "广州市公安局广州市移动视频系统建设项目之\t\t\t\t\t\t\n"
+        "水上分局项目\t2.43\t2.43\t\t\t目标\t1、产出指标：前端联网率；年度指标值：≥95%。\n"
+    )
+    text = text.replace("水上分局项目\t2.43", "\t2.43")
+    projects = parse_release(write_release("demo.txt", text)).tables["projects"]
+    assert projects["project_name_zh"].tolist() == ["广州市公安局广州市移动视频系统建设项目之"]
+    assert projects["source_line"].tolist() == [8]
+    assert "name_joined" in projects["flags"].item()
+
+
+def test_guangzhou_unit_heading_without_subtotal_becomes_a_unit(write_release):
+    text = GUANGZHOU_HEADER + (
+        "广州市示例中心\t\t\t\t\t\t\n"
+        "甲项目\t2.00\t2.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n"
+    )
+    tables = parse_release(write_release("demo.txt", text)).tables
+    units = tables["budget_units"]
+    assert units["unit_name_zh"].tolist() == ["广州市示例中心"]
+    assert units["has_declared_totals"].tolist() == [False]
+    assert tables["projects"]["unit_name_zh"].tolist() == ["广州市示例中心"]
