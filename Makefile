@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test dev lint dbt-parse clean report docs
+.PHONY: install run test dev lint dbt-parse dbt-docs clean report docs
 
 install: $(STAMP)
 
@@ -33,6 +33,13 @@ $(DAGSTER_HOME)/dagster.yaml: Makefile
 # dagster-dbt needs target/manifest.json at import time.
 dbt-parse: install
 	@cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . >/dev/null
+
+# dbt's documentation site (every model and column, lineage) as one static page; needs the
+# warehouse from `make run` for column types.
+dbt-docs: install
+	@cd dbt_project && BUDGET_LAKE_DIR=$(CURDIR)/data_lake BUDGET_WAREHOUSE_PATH=$(CURDIR)/data_lake/warehouse.duckdb \
+		../$(BIN)/dbt docs generate --static --quiet --profiles-dir .
+	@echo "dbt docs: $(CURDIR)/dbt_project/target/static_index.html (open in a browser; or: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
 run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m orchestration.run_all
