@@ -68,5 +68,10 @@ docs: report
 		--user-data-dir=$$(mktemp -d) --screenshot=docs/report.png --window-size=1400,2400 \
 		file://$(CURDIR)/data_lake/report.html 2>/dev/null
 
+# Throughput, rebuild and new-release latency, scale (BENCH_RELEASES, default 1000) and a
+# no-Dagster baseline; prints a table, writes bench/results/latest.json. Up to ~10 minutes.
+bench: install dbt-parse
+	@$(BIN)/python -m bench.run
+
 clean:
 	rm -rf data_lake/parquet data_lake/warehouse.duckdb* data_lake/report.html data_lake/quarantine dbt_project/target dbt_project/logs .dagster_home

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 WAN = "万元"
 YUAN = "元"
@@ -30,6 +31,7 @@ def normalise_amount_text(text: str) -> str:
     return _SEPARATORS.sub("", folded)
 
 
+@lru_cache(maxsize=65536)
 def parse_amount_wan(text: str | None, unit: str = WAN) -> Decimal | None:
     """Parse a printed amount into 万元; blank means no amount (None).
 

@@ -43,6 +43,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.targets import is_placeholder
 
@@ -338,8 +339,11 @@ def _split_merged(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+@lru_cache(maxsize=65536)
 def _split_guangzhou_item(segment: str) -> _Fields:
     """Read one item's text (after ``N、``) into levels, name and targets.
+
+    Cached: the same item text recurs across projects and releases, and the result is frozen.
 
     The name and the targets are cut at the 实施周期指标值 / 年度指标值 markers rather than
     at every ``；``, because targets themselves contain ``；`` and ``。``.
@@ -377,8 +381,9 @@ def _split_guangzhou_item(segment: str) -> _Fields:
     )
 
 
-def _level_flags(level1: str | None, level2: str | None) -> list[str]:
-    """Check the printed level names against the framework."""
+@lru_cache(maxsize=4096)
+def _level_flags(level1: str | None, level2: str | None) -> tuple[str, ...]:
+    """Check the printed level names against the framework (cached: few distinct names)."""
     flags: list[str] = []
     if level1 is not None:
         key = _level_key(level1)
@@ -386,7 +391,7 @@ def _level_flags(level1: str | None, level2: str | None) -> list[str]:
             flags.append("level2_in_level1_slot" if key in LEVEL2_NAMES else "unknown_level1")
     if level2 is not None and _level_key(level2) not in LEVEL2_NAMES:
         flags.append("unknown_level2")
-    return flags
+    return tuple(flags)
 
 
 def _target_flags(fields: _Fields) -> list[str]:
@@ -400,6 +405,7 @@ def _target_flags(fields: _Fields) -> list[str]:
     return flags
 
 
+@lru_cache(maxsize=1024)
 def _level_key(name: str) -> str:
     """Fold a level name so 社会效益指标, 社会效益 and ＂社会效益 ＂ compare equal."""
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))

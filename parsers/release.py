@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -160,11 +161,12 @@ def build_tables(
                 }
             ]
         ),
-        "budget_units": pd.DataFrame(
+        "budget_units": _frame(
+            "budget_units",
             [_unit_row(provenance, unit_ids[unit.seq], unit) for unit in result.units],
-            columns=_columns("budget_units"),
         ),
-        "declared_totals": pd.DataFrame(
+        "declared_totals": _frame(
+            "declared_totals",
             [
                 {
                     **provenance,
@@ -179,21 +181,32 @@ def build_tables(
                 }
                 for total in result.declared_totals
             ],
-            columns=_columns("declared_totals"),
         ),
-        "projects": pd.DataFrame(project_rows, columns=_columns("projects")),
-        "indicators": pd.DataFrame(indicator_rows, columns=_columns("indicators")),
-        "parse_warnings": pd.DataFrame(
+        "projects": _frame("projects", project_rows),
+        "indicators": _frame("indicators", indicator_rows),
+        "parse_warnings": _frame(
+            "parse_warnings",
             [
                 {**provenance, "source_line": w.line, "code": w.code, "message": w.message}
                 for w in warnings
             ],
-            columns=_columns("parse_warnings"),
         ),
     }
-    for name in ("budget_units", "declared_totals", "projects", "indicators", "parse_warnings"):
-        tables[name] = tables[name].astype({"source_line": "Int64"})
     return ExtractedRelease(release_id=release_id, tables=tables)
+
+
+def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One extracted table from its row dicts, ``source_line`` as nullable ``Int64``.
+
+    Built column by column: pandas infers each column's dtype the same way as from records,
+    but several times faster than from a list of dicts (a third of parse time, 2026-11).
+    """
+    columns = _columns(table)
+    if not rows:
+        return pd.DataFrame(rows, columns=columns).astype({"source_line": "Int64"})
+    data: dict[str, Any] = {column: [row[column] for row in rows] for column in columns}
+    data["source_line"] = pd.array(data["source_line"], dtype="Int64")
+    return pd.DataFrame(data, columns=columns)
 
 
 def unit_id(release_id: str, unit: UnitRecord) -> str:
@@ -221,11 +234,22 @@ def _unit_row(provenance: dict[str, str], uid: str, unit: UnitRecord) -> dict[st
 def _indicators(project: ProjectRecord) -> tuple[list[Any], list[str]]:
     if project.indicator_rows is not None:
         parsed = indicator_parser.parse_tianjin_indicator_rows(project.indicator_rows)
-    elif project.indicators_raw_zh:
-        parsed = indicator_parser.parse_guangzhou_indicators(project.indicators_raw_zh)
-    else:
-        return [], []
-    return list(parsed.items), list(parsed.warnings)
+        return list(parsed.items), list(parsed.warnings)
+    if project.indicators_raw_zh:
+        items, item_warnings = _guangzhou_indicators(project.indicators_raw_zh)
+        return list(items), list(item_warnings)
+    return [], []
+
+
+@lru_cache(maxsize=4096)
+def _guangzhou_indicators(text: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """One Guangzhou indicator cell, parsed once per text.
+
+    Cells repeat (广州市公安局 prints the same 辅警补助经费 cell nine times); the items are
+    frozen, so sharing them between projects is safe.
+    """
+    parsed = indicator_parser.parse_guangzhou_indicators(text)
+    return tuple(parsed.items), tuple(parsed.warnings)
 
 
 def _indicator_lines(project: ProjectRecord, items: list[Any]) -> list[int]:

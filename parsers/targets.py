@@ -197,6 +197,7 @@ def normalize_target_text(text: str) -> str:
     return folded.strip().strip(_TRAILING_PUNCTUATION).strip()
 
 
+@lru_cache(maxsize=65536)
 def is_placeholder(text: str | None) -> bool:
     """Tell whether a printed cell is a classified-project placeholder.
 

@@ -42,11 +42,13 @@ def join_split_words(text: str) -> str:
     return _SPACE_CJK_DIGIT.sub("", joined)
 
 
+@lru_cache(maxsize=65536)
 def clean_name(text: str | None) -> str:
     """A project or unit name as printed, less the extraction artefacts."""
     return join_split_words(clean_cell(text))
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A normalised key for matching names: NFKC, no whitespace, ASCII brackets and dashes."""
     folded = unicodedata.normalize("NFKC", clean_cell(text)).translate(_BRACKETS)

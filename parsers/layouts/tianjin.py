@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from parsers.amounts import WAN, YUAN, AmountError, parse_amount_wan, to_cents_of_wan
@@ -76,11 +77,17 @@ def _is_title(line: str) -> bool:
 
 def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
     """Return (start, end) 0-based line ranges of each project table, title line first."""
+    return list(_split_tables(lines))
+
+
+@lru_cache(maxsize=2)
+def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    # Cached for the release being parsed: detect_layout and parse_tianjin both ask.
     starts = [i for i, line in enumerate(lines) if _is_title(line)]
-    return [
+    return tuple(
         (start, starts[k + 1] if k + 1 < len(starts) else len(lines))
         for k, start in enumerate(starts)
-    ]
+    )
 
 
 def _cells(lines: tuple[str, ...], start: int, end: int) -> list[_Cell]:
@@ -94,7 +101,10 @@ def _cells(lines: tuple[str, ...], start: int, end: int) -> list[_Cell]:
         if tab_led and not line.startswith("\t") and cells:
             cells[-1].text = f"{cells[-1].text}\n{clean_cell(line)}"
             continue
-        text = " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
+        if line.startswith("\t") and line.count("\t") == 1:
+            text = clean_cell(line[1:])  # the common one-cell line, without split and join
+        else:
+            text = " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
         cells.append(_Cell(text=text, line=index + 1))
     return cells
 

@@ -1,0 +1,154 @@
+"""What the benchmark runs besides the platform itself.
+
+- **baseline**: what a single script would do. Parse every release, reconcile it, write its
+  Parquet partitions (``load_releases`` with ``validate=False``), then answer the marts' main
+  questions with DuckDB SQL straight over the Parquet. No Pandera, no Dagster, no dbt.
+- **the batched release step** (bench/dagster_batched.py): ``load_releases`` with
+  ``validate=True`` runs, per release, the functions the assets call (parse_release, the
+  Pandera schemas, reconcile, write_partition); a schema failure raises and a mismatch keeps
+  the release out of the lake, as the blocking checks do.
+- ``dbt_command``: the dbt CLI on the project against a given lake, for the dbt variants.
+
+Releases run in worker processes that return small summaries, never frames.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+
+# The marts' main questions, asked of the Parquet directly: money by release and unit, and
+# how many indicators are quantified, by release.
+BASELINE_SQL = {
+    "spending_by_unit": """
+        select p.release_id, p.unit_id, count(*) as n_projects, sum(p.total_wan) as total_wan,
+               sum(p.fiscal_wan) as fiscal_wan, sum(p.other_wan) as other_wan
+        from read_parquet('{lake}/parquet/projects/*/*.parquet', hive_partitioning=true) p
+        group by all
+    """,
+    "indicator_quantified_share": """
+        select release_id, target_kind, count(*) as n_indicators,
+               avg(case when is_quantified then 1 else 0 end) as quantified_share
+        from read_parquet('{lake}/parquet/indicators/*/*.parquet', hive_partitioning=true)
+        group by all
+    """,
+    "reconciliation_summary": """
+        select d.release_id, d.total_wan as declared_wan, sum(p.total_wan) as summed_wan
+        from read_parquet('{lake}/parquet/declared_totals/*/*.parquet', hive_partitioning=true) d
+        join read_parquet('{lake}/parquet/projects/*/*.parquet', hive_partitioning=true) p
+          using (release_id)
+        group by all
+    """,
+}
+
+
+@dataclass
+class ReleaseOutcome:
+    """What one worker did with one release."""
+
+    release_id: str
+    bytes: int
+    rows: int
+    landed: bool
+    reason: str = ""
+
+
+def _process_release(task: tuple[str, str, bool]) -> ReleaseOutcome:
+    """Parse → (validate) → reconcile → write one release; runs in a worker process."""
+    from orchestration.lake import write_partition
+    from parsers.reconciliation import reconcile, summarise
+    from parsers.release import TABLE_NAMES, parse_release
+    from parsers.schemas import SCHEMAS
+
+    raw_path, lake_dir, validate = Path(task[0]), Path(task[1]), task[2]
+    release = parse_release(raw_path)
+    tables = release.tables
+    if validate:
+        tables = {name: SCHEMAS[name].validate(frame, lazy=True) for name, frame in tables.items()}
+    mismatches = summarise(reconcile(tables))["mismatch"]
+    rows = sum(len(frame) for frame in tables.values())
+    if mismatches:
+        return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, False, "mismatch")
+    for name in TABLE_NAMES:
+        write_partition(tables[name], name, release.release_id, lake_dir, _dtype_hints(name))
+    return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, True)
+
+
+def _dtype_hints(table: str) -> dict[str, str]:
+    from parsers.schemas import SCHEMAS
+
+    columns = getattr(SCHEMAS.get(table), "columns", None) or {}
+    return {name: str(column.dtype) for name, column in columns.items()}
+
+
+def load_releases(
+    raw_paths: list[Path], lake_dir: Path, workers: int, validate: bool
+) -> list[ReleaseOutcome]:
+    """Run every release through a pool of ``workers`` processes (1: in this process)."""
+    tasks = [(str(path), str(lake_dir), validate) for path in raw_paths]
+    if workers <= 1:
+        return [_process_release(task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_process_release, tasks, chunksize=4))
+
+
+def run_baseline_sql(lake_dir: Path) -> dict[str, int]:
+    """Run the baseline's SQL over the Parquet; return the row count of each answer."""
+    with duckdb.connect() as connection:
+        return {
+            name: len(connection.execute(sql.format(lake=lake_dir)).fetchall())
+            for name, sql in BASELINE_SQL.items()
+        }
+
+
+def dbt_command(args: list[str], lake_dir: Path, warehouse: Path, target: Path) -> float:
+    """Run the venv's dbt on the project against a lake; return wall seconds. Raises on failure.
+
+    The target folder is private to the call, seeded with the project's partial-parse file the
+    way dagster-dbt seeds each invocation's folder, so parsing costs the same as under Dagster.
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    partial = DBT_PROJECT_DIR / "target" / "partial_parse.msgpack"
+    if partial.exists() and not (target / partial.name).exists():
+        shutil.copy(partial, target / partial.name)
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {
+        **os.environ,
+        "BUDGET_LAKE_DIR": str(lake_dir),
+        "BUDGET_WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [
+            str(dbt if dbt.exists() else "dbt"),
+            *args,
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        tail = "\n".join(completed.stdout.splitlines()[-20:])
+        raise RuntimeError(f"dbt {' '.join(args)} failed:\n{tail}")
+    return seconds

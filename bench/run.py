@@ -1,0 +1,639 @@
+"""``make bench``: parser throughput, rebuild and new-release latency, scale, and a baseline.
+
+    python -m bench.run                       # BENCH_RELEASES=1000 by default
+    BENCH_RELEASES=200 python -m bench.run    # quicker
+    python -m bench.run --quick               # a minute or so: small sizes everywhere
+
+Every scenario that builds a lake runs in a fresh worker process (``python -m bench.run
+--worker <scenario>``) with a fresh temporary lake, warehouse and DAGSTER_HOME, so timings are
+cold (imports included) and peak memory is that scenario's alone. Figures are written to
+bench/results/<UTC timestamp>.json and bench/results/latest.json; the table printed at the end
+compares them with the previous latest.json when there is one.
+
+Scenarios (docs/benchmarks.md explains each):
+
+1. parser: parse_release on the five samples and on generated releases, one core (lru caches
+   cleared first, so the figure is not flattered by repeats), and on a pool of all cores.
+2. samples_rebuild: ``orchestration.run_all.run_pipeline`` on the five samples, the code path of
+   ``make run`` (a sqlite DagsterInstance in a temporary DAGSTER_HOME).
+3. new_release: on that built lake, one more release: ``release_job`` + ``marts_job``; then the
+   dbt variants a faster new-release path could use, timed with the dbt CLI on the same lake.
+4. scale: the platform on BENCH_PLATFORM_RELEASES generated releases (default 50), extrapolated
+   to BENCH_RELEASES; the baseline and the proposed batched path (bench/dagster_batched.py: one
+   Dagster run for all releases, then the platform's marts_job) on all BENCH_RELEASES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.generate import generate_release, release_sizes, write_releases
+from bench.memory import PeakMemory
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = REPO_DIR / "data_lake" / "raw"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DAGSTER_YAML = (
+    "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n"
+    "    default_limit: 1\n"
+)
+TARGETS = {
+    "parser_mb_s_per_core": (">=", 20.0),
+    "samples_rebuild_s": ("<=", 30.0),
+    "new_release_s": ("<=", 15.0),
+    "scale_s": ("<=", 180.0),
+    "scale_peak_mb": ("<", 2048.0),
+}
+PARSER_GENERATED_RELEASES = 30
+EXTRA_RELEASE_SEED = 99
+
+
+# --- parser throughput (in this process) ------------------------------------------------------
+
+
+def _clear_parser_caches() -> None:
+    """Forget every lru_cache in parsers/, so repeated passes cost what a first pass costs."""
+    import functools
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("parsers"):
+            continue
+        for value in vars(module).values():
+            if isinstance(value, functools._lru_cache_wrapper):
+                value.cache_clear()
+
+
+def _rows(release: Any) -> int:
+    return sum(len(frame) for frame in release.tables.values())
+
+
+def _parse_pass(paths: list[Path]) -> tuple[float, int, int]:
+    from parsers.release import parse_release
+
+    _clear_parser_caches()
+    started = time.perf_counter()
+    rows = sum(_rows(parse_release(path)) for path in paths)
+    seconds = time.perf_counter() - started
+    return seconds, rows, sum(path.stat().st_size for path in paths)
+
+
+def _layout_pass(paths: list[Path]) -> float:
+    """Read + detect + layout parser only: the records, before ids, indicators and frames."""
+    from parsers.detect import detect_layout
+    from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
+    from parsers.layouts.guangzhou import parse_guangzhou
+    from parsers.layouts.tianjin import parse_tianjin
+    from parsers.reader import read_release
+
+    _clear_parser_caches()
+    started = time.perf_counter()
+    for path in paths:
+        raw = read_release(path)
+        layout = detect_layout(raw.lines, raw.path)
+        (parse_guangzhou if layout == GUANGZHOU else parse_tianjin)(raw.lines, raw.path)
+    return time.perf_counter() - started
+
+
+def _parse_count(path: str) -> int:
+    from parsers.release import parse_release
+
+    return _rows(parse_release(Path(path)))
+
+
+def measure_parser(work: Path, repeats: int) -> dict[str, Any]:
+    """MB/s and rows/s of parse_release: samples and generated data, one core and all cores."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    samples = sorted(SAMPLES_DIR.glob("*.txt"))
+    generated = write_releases(work / "parser_generated", PARSER_GENERATED_RELEASES, seed=7)
+    result: dict[str, Any] = {}
+    for label, paths in (("samples", samples), ("generated", generated)):
+        _parse_pass(paths)  # warm imports and regex compilation
+        runs = [_parse_pass(paths) for _ in range(repeats)]
+        seconds = statistics.median(run[0] for run in runs)
+        rows, size = runs[0][1], runs[0][2]
+        layout_seconds = statistics.median(_layout_pass(paths) for _ in range(repeats))
+        result[label] = {
+            "files": len(paths),
+            "mb": round(size / 1e6, 3),
+            "rows": rows,
+            "seconds": round(seconds, 3),
+            "mb_s_per_core": round(size / 1e6 / seconds, 2),
+            "rows_s_per_core": round(rows / seconds),
+            "layout_only_mb_s_per_core": round(size / 1e6 / layout_seconds, 2),
+        }
+    workers = os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_parse_count, [str(p) for p in generated[:workers]]))  # start the workers
+        started = time.perf_counter()
+        rows = sum(pool.map(_parse_count, [str(p) for p in generated]))
+        seconds = time.perf_counter() - started
+    size = sum(path.stat().st_size for path in generated)
+    result["generated_all_cores"] = {
+        "workers": workers,
+        "mb_s": round(size / 1e6 / seconds, 2),
+        "rows_s": round(rows / seconds),
+    }
+    return result
+
+
+# --- workers (each in its own process) --------------------------------------------------------
+
+
+def _fresh_lake(root: Path, raw_paths: list[Path]) -> Path:
+    lake = root / "lake"
+    (lake / "raw").mkdir(parents=True)
+    for path in raw_paths:
+        shutil.copy(path, lake / "raw" / path.name)
+    home = root / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["BUDGET_LAKE_DIR"] = str(lake)
+    os.environ["BUDGET_WAREHOUSE_PATH"] = str(lake / "warehouse.duckdb")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return lake
+
+
+def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
+    """run_pipeline on a fresh lake (``make run``'s path), one new release, then dbt variants."""
+    root = Path(spec["root"])
+    lake = _fresh_lake(root, [Path(p) for p in spec["raw"]])
+    out: dict[str, Any] = {}
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        import dagster as dg
+
+        from orchestration.definitions import defs
+        from orchestration.partitions import register_releases
+        from orchestration.run_all import run_job, run_pipeline
+
+        out["import_s"] = round(time.perf_counter() - started, 2)
+        with dg.DagsterInstance.get() as instance:
+            result = run_pipeline(instance, defs)
+            out["rebuild_s"] = round(time.perf_counter() - started, 2)
+            release_runs = [run.seconds for run in result.runs if run.job_name == "release_job"]
+            out["release_job_s"] = {
+                "n": len(release_runs),
+                "mean": round(statistics.mean(release_runs), 3),
+                "max": round(max(release_runs), 3),
+                "sum": round(sum(release_runs), 2),
+            }
+            out["marts_job_s"] = round(result.runs[-1].seconds, 2)
+            out["failures"] = [run.label for run in result.failures]
+            if spec.get("extra"):
+                extra = Path(spec["extra"])
+                shutil.copy(extra, lake / "raw" / extra.name)
+                started_new = time.perf_counter()
+                register_releases(instance, [extra.stem])
+                release_run = run_job(defs, "release_job", instance, extra.stem)
+                marts_run = run_job(defs, "marts_job", instance)
+                out["new_release"] = {
+                    "total_s": round(time.perf_counter() - started_new, 2),
+                    "release_job_s": round(release_run.seconds, 2),
+                    "marts_job_s": round(marts_run.seconds, 2),
+                    "success": release_run.success and marts_run.success,
+                }
+        out["peak_mb_platform"] = round(memory.peak_mb)
+    if spec.get("dbt_variants"):
+        out["dbt_variants_s"] = _dbt_variants(lake, root)
+    return out
+
+
+# dbt invocations a new-release path could use instead of the full ``dbt build`` of marts_job.
+DBT_VARIANTS = {
+    "build (what marts_job runs)": ["build"],
+    "build, no seeds/unit tests": [
+        "build",
+        "--exclude",
+        "resource_type:seed",
+        "resource_type:unit_test",
+    ],
+    "run only (tests deferred)": ["run"],
+}
+
+
+def _dbt_variants(lake: Path, root: Path) -> dict[str, float]:
+    from bench.paths import dbt_command
+
+    warehouse = lake / "warehouse.duckdb"
+    timings: dict[str, float] = {}
+    for label, args in DBT_VARIANTS.items():
+        seconds = [dbt_command(args, lake, warehouse, root / "dbt_target") for _ in range(2)]
+        timings[label] = round(min(seconds), 2)
+    timings.update(_dbt_in_process(lake, warehouse, root / "dbt_target_runner"))
+    return timings
+
+
+def _dbt_in_process(lake: Path, warehouse: Path, target: Path) -> dict[str, float]:
+    """Run dbt in-process (dbtRunner), as a code server would: the second call pays no start-up."""
+    import io
+
+    from dbt.cli.main import dbtRunner
+
+    from bench.paths import DBT_PROJECT_DIR
+
+    os.environ["BUDGET_LAKE_DIR"], os.environ["BUDGET_WAREHOUSE_PATH"] = str(lake), str(warehouse)
+    args = [
+        "build",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(target),
+        "--quiet",
+    ]
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        with redirect_stdout(io.StringIO()):
+            result = dbtRunner().invoke(args)
+        if not result.success:
+            raise RuntimeError(f"dbtRunner build failed: {result.exception}")
+        timings.append(time.perf_counter() - started)
+    return {
+        "build in-process, first call": round(timings[0], 2),
+        "build in-process, warm": round(timings[1], 2),
+    }
+
+
+def worker_loader(spec: dict[str, Any]) -> dict[str, Any]:
+    """The baseline: parse, reconcile, write Parquet in a pool, then DuckDB SQL; no Dagster/dbt."""
+    from bench.paths import load_releases, run_baseline_sql
+
+    root = Path(spec["root"])
+    lake = root / "lake"
+    raw = sorted(Path(spec["raw_dir"]).glob("*.txt"))
+    out: dict[str, Any] = {
+        "releases": len(raw),
+        "mb": round(sum(p.stat().st_size for p in raw) / 1e6, 1),
+    }
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        outcomes = load_releases(raw, lake, workers=spec["workers"], validate=False)
+        out["load_s"] = round(time.perf_counter() - started, 2)
+        out["landed"] = sum(o.landed for o in outcomes)
+        out["rows"] = sum(o.rows for o in outcomes)
+        sql_started = time.perf_counter()
+        out["sql_rows"] = run_baseline_sql(lake)
+        out["sql_s"] = round(time.perf_counter() - sql_started, 2)
+        out["total_s"] = round(time.perf_counter() - started, 2)
+    out["peak_mb"] = round(memory.peak_mb)
+    return out
+
+
+def worker_batched(spec: dict[str, Any]) -> dict[str, Any]:
+    """The proposed path in real Dagster: one run for all releases, then the platform marts_job."""
+    root = Path(spec["root"])
+    raw = sorted(Path(spec["raw_dir"]).glob("*.txt"))
+    lake = _fresh_lake(root, raw)
+    out: dict[str, Any] = {
+        "releases": len(raw),
+        "mb": round(sum(p.stat().st_size for p in raw) / 1e6, 1),
+    }
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        import dagster as dg
+
+        from bench.dagster_batched import run_batched
+        from orchestration.definitions import defs
+        from orchestration.run_all import run_job
+
+        out["import_s"] = round(time.perf_counter() - started, 2)
+        with dg.DagsterInstance.get() as instance:
+            load_started = time.perf_counter()
+            out["load_success"] = run_batched(instance, [p.stem for p in raw], spec["workers"])
+            out["load_s"] = round(time.perf_counter() - load_started, 2)
+            marts = run_job(defs, "marts_job", instance)
+            out["marts_job_s"] = round(marts.seconds, 2)
+            out["marts_success"] = marts.success
+        out["total_s"] = round(time.perf_counter() - started, 2)
+    out["landed"] = len(list((lake / "parquet" / "projects").iterdir()))
+    out["peak_mb"] = round(memory.peak_mb)
+    return out
+
+
+WORKERS = {"platform": worker_platform, "loader": worker_loader, "batched": worker_batched}
+
+
+def _run_worker(name: str, spec: dict[str, Any], log: Path) -> dict[str, Any]:
+    """Run one scenario in a fresh interpreter; its stdout/stderr go to ``log``."""
+    spec_path = Path(spec["root"]) / "spec.json"
+    Path(spec["root"]).mkdir(parents=True, exist_ok=True)
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    result_path = spec_path.with_name("result.json")
+    started = time.perf_counter()
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n=== {name} {spec_path}\n")
+        handle.flush()
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--worker", name, str(spec_path)],
+            cwd=REPO_DIR,
+            stdout=handle,
+            stderr=handle,
+            check=False,
+        )
+    wall = time.perf_counter() - started
+    if completed.returncode != 0 or not result_path.exists():
+        raise RuntimeError(f"bench worker {name} failed (exit {completed.returncode}); see {log}")
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    result["process_wall_s"] = round(wall, 2)
+    return result
+
+
+def _worker_main(name: str, spec_path: Path) -> int:
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    with redirect_stdout(sys.stderr):
+        result = WORKERS[name](spec)
+    spec_path.with_name("result.json").write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+# --- the whole benchmark ----------------------------------------------------------------------
+
+
+def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool) -> dict[str, Any]:
+    """Every scenario, in order; returns the results document."""
+    work = Path(tempfile.mkdtemp(prefix="budget-bench-"))
+    log = work / "bench.log"
+    cores = os.cpu_count() or 1
+    results: dict[str, Any] = {
+        "meta": {
+            "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": _git("rev-parse", "--short", "HEAD"),
+            "git_dirty_parsers": bool(_git("status", "--porcelain", "parsers")),
+            "python": platform.python_version(),
+            "cpu_count": cores,
+            "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+            "releases": releases,
+            "platform_releases": platform_releases,
+            "seed": seed,
+            "work_dir": str(work),
+        }
+    }
+    _say(f"work dir {work} (log: {log})")
+
+    _say("parser throughput …")
+    results["parser"] = measure_parser(work, repeats=1 if quick else 3)
+
+    _say("generating releases …")
+    started = time.perf_counter()
+    generated_dir = work / "generated"
+    write_releases(generated_dir, releases, seed)
+    results["meta"]["generate_s"] = round(time.perf_counter() - started, 2)
+    generated = sorted(generated_dir.glob("*.txt"))
+    results["meta"]["generated_mb"] = round(sum(p.stat().st_size for p in generated) / 1e6, 1)
+    extra = work / "extra" / "gen-extra-release.txt"
+    extra.parent.mkdir()
+    size = release_sizes(EXTRA_RELEASE_SEED, 1)[0]
+    extra.write_text(generate_release(EXTRA_RELEASE_SEED, 0, size).text, encoding="utf-8")
+
+    _say("full rebuild of the five samples (platform, cold) + one new release + dbt variants …")
+    samples = [str(p) for p in sorted(SAMPLES_DIR.glob("*.txt"))]
+    results["samples_rebuild"] = _run_worker(
+        "platform",
+        {
+            "root": str(work / "samples"),
+            "raw": samples,
+            "extra": str(extra),
+            "dbt_variants": not quick,
+        },
+        log,
+    )
+    _say("baseline on the five samples …")
+    results["samples_baseline"] = _run_worker(
+        "loader",
+        {"root": str(work / "samples_baseline"), "raw_dir": str(SAMPLES_DIR), "workers": 1},
+        log,
+    )
+
+    n_platform = min(platform_releases, releases)
+    _say(f"platform on {n_platform} generated releases …")
+    results["scale_platform"] = _run_worker(
+        "platform",
+        {"root": str(work / "scale_platform"), "raw": [str(p) for p in generated[:n_platform]]},
+        log,
+    )
+    _say(f"baseline on {releases} generated releases …")
+    results["scale_baseline"] = _run_worker(
+        "loader",
+        {"root": str(work / "scale_baseline"), "raw_dir": str(generated_dir), "workers": cores},
+        log,
+    )
+    _say(f"batched path on {releases} generated releases …")
+    results["scale_batched"] = _run_worker(
+        "batched",
+        {"root": str(work / "scale_batched"), "raw_dir": str(generated_dir), "workers": cores},
+        log,
+    )
+    results["scale_platform_extrapolated"] = _extrapolate(results, releases)
+    results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["summary"] = summarise(results)
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _extrapolate(results: dict[str, Any], releases: int) -> dict[str, Any]:
+    """Platform time at ``releases``: imports + n × measured release_job + marts_job at full size.
+
+    The per-release cost comes from the platform run on BENCH_PLATFORM_RELEASES generated
+    releases (one Dagster run each, as run_pipeline does); marts_job at full size is measured
+    in the batched scenario: the platform's own job on the same lake run_pipeline would build.
+    """
+    measured = results["scale_platform"]
+    per_release = measured["release_job_s"]["mean"]
+    dbt_full = results["scale_batched"]["marts_job_s"]
+    total = measured["import_s"] + releases * per_release + dbt_full
+    return {
+        "label": "EXTRAPOLATED, not measured",
+        "releases": releases,
+        "per_release_job_s": per_release,
+        "dbt_build_s_at_full_size": dbt_full,
+        "total_s": round(total, 1),
+    }
+
+
+def summarise(results: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures the targets are about, flat."""
+    samples = results["samples_rebuild"]
+    scale_batched = results["scale_batched"]
+    return {
+        "parser_mb_s_per_core": results["parser"]["generated"]["mb_s_per_core"],
+        "parser_samples_mb_s_per_core": results["parser"]["samples"]["mb_s_per_core"],
+        "samples_rebuild_s": samples["rebuild_s"],
+        "new_release_s": samples["new_release"]["total_s"],
+        "scale_s": scale_batched["process_wall_s"],
+        "scale_peak_mb": scale_batched["peak_mb"],
+        "scale_platform_extrapolated_s": results["scale_platform_extrapolated"]["total_s"],
+        "overhead_samples_x": round(
+            samples["rebuild_s"] / results["samples_baseline"]["process_wall_s"], 1
+        ),
+        "overhead_scale_platform_x": round(
+            results["scale_platform_extrapolated"]["total_s"]
+            / results["scale_baseline"]["process_wall_s"],
+            1,
+        ),
+        "overhead_scale_batched_x": round(
+            scale_batched["process_wall_s"] / results["scale_baseline"]["process_wall_s"], 1
+        ),
+    }
+
+
+def _check(name: str, value: float) -> str:
+    if name not in TARGETS:
+        return ""
+    op, bound = TARGETS[name]
+    ok = {">=": value >= bound, "<=": value <= bound, "<": value < bound}[op]
+    return f"{op} {bound:g}  {'ok' if ok else 'MISSED'}"
+
+
+def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """The figures as a fixed-width text table, with the previous run where there is one."""
+    r, n = results, results["meta"]["releases"]
+    p = results["parser"]
+    s = r["samples_rebuild"]
+    rows: list[tuple[str, str, float, str]] = [
+        (
+            "parser, samples: MB/s per core",
+            "parser_samples_mb_s_per_core",
+            p["samples"]["mb_s_per_core"],
+            "",
+        ),
+        ("parser, samples: rows/s per core", "", p["samples"]["rows_s_per_core"], ""),
+        ("parser, samples: layout only MB/s", "", p["samples"]["layout_only_mb_s_per_core"], ""),
+        (
+            "parser, generated: MB/s per core",
+            "parser_mb_s_per_core",
+            p["generated"]["mb_s_per_core"],
+            "",
+        ),
+        ("parser, generated: rows/s per core", "", p["generated"]["rows_s_per_core"], ""),
+        (
+            f"parser, generated: MB/s on {p['generated_all_cores']['workers']} cores",
+            "",
+            p["generated_all_cores"]["mb_s"],
+            "",
+        ),
+        ("samples rebuild, platform cold: s", "samples_rebuild_s", s["rebuild_s"], ""),
+        ("  of which marts_job (dbt build): s", "", s["marts_job_s"], ""),
+        ("samples, baseline (no Dagster/dbt): s", "", r["samples_baseline"]["process_wall_s"], ""),
+        (
+            "new release: release_job + marts_job: s",
+            "new_release_s",
+            s["new_release"]["total_s"],
+            "",
+        ),
+        ("  of which release_job: s", "", s["new_release"]["release_job_s"], ""),
+        ("  of which marts_job: s", "", s["new_release"]["marts_job_s"], ""),
+    ]
+    for label, seconds in (s.get("dbt_variants_s") or {}).items():
+        rows.append((f"  dbt {label}: s", "", seconds, ""))
+    sp = r["scale_platform"]
+    rows += [
+        (f"platform, {sp['release_job_s']['n']} generated: s", "", sp["rebuild_s"], ""),
+        ("  per release_job (mean): s", "", sp["release_job_s"]["mean"], ""),
+        (
+            f"platform, {n} generated: s (EXTRAPOLATED)",
+            "scale_platform_extrapolated_s",
+            r["scale_platform_extrapolated"]["total_s"],
+            "",
+        ),
+        (f"baseline, {n} generated: s", "", r["scale_baseline"]["process_wall_s"], ""),
+        (f"baseline, {n} generated: peak MB", "", r["scale_baseline"]["peak_mb"], ""),
+        (f"batched path, {n} generated: s", "scale_s", r["scale_batched"]["process_wall_s"], ""),
+        ("  of which one batched release run: s", "", r["scale_batched"]["load_s"], ""),
+        ("  of which marts_job: s", "", r["scale_batched"]["marts_job_s"], ""),
+        (
+            f"batched path, {n} generated: peak MB",
+            "scale_peak_mb",
+            r["scale_batched"]["peak_mb"],
+            "",
+        ),
+        ("overhead: samples platform / baseline", "", r["summary"]["overhead_samples_x"], "x"),
+        (
+            f"overhead: platform / baseline at {n}",
+            "",
+            r["summary"]["overhead_scale_platform_x"],
+            "x",
+        ),
+        (f"overhead: batched / baseline at {n}", "", r["summary"]["overhead_scale_batched_x"], "x"),
+    ]
+    prev = (previous or {}).get("summary", {})
+    header = f"{'measure':<46} {'now':>10} {'previous':>10}  target"
+    lines = [header, "-" * (len(header) + 16)]
+    for label, key, value, suffix in rows:
+        before = prev.get(key) if key else None
+        before_text = f"{before:,.2f}" if isinstance(before, int | float) else ""
+        lines.append(
+            f"{label:<46} {value:>10,.2f}{suffix or ' '}{before_text:>10}  {_check(key, value)}"
+        )
+    meta = r["meta"]
+    lines.append("")
+    lines.append(
+        f"{meta['cpu_count']} cores; load average {meta['load_avg_at_start']} → "
+        f"{meta['load_avg_at_end']}; {meta['generated_mb']} MB generated in {meta['generate_s']} s"
+    )
+    return "\n".join(lines)
+
+
+def _git(*args: str) -> str:
+    completed = subprocess.run(
+        ["git", *args], cwd=REPO_DIR, capture_output=True, text=True, check=False
+    )
+    return completed.stdout.strip()
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run the benchmark, print the table, write the JSON."""
+    parser = argparse.ArgumentParser(description="Benchmark the budget platform.")
+    parser.add_argument("--releases", type=int, default=int(os.environ.get("BENCH_RELEASES", 1000)))
+    parser.add_argument(
+        "--platform-releases", type=int, default=int(os.environ.get("BENCH_PLATFORM_RELEASES", 50))
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, one repeat, no dbt variants"
+    )
+    parser.add_argument("--worker", nargs=2, metavar=("NAME", "SPEC"), help=argparse.SUPPRESS)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _worker_main(args.worker[0], Path(args.worker[1]))
+    releases, platform_releases = args.releases, args.platform_releases
+    if args.quick:
+        releases, platform_releases = min(releases, 40), min(platform_releases, 10)
+    latest = args.results_dir / "latest.json"
+    previous = json.loads(latest.read_text(encoding="utf-8")) if latest.exists() else None
+    results = run_benchmark(releases, platform_releases, args.seed, args.quick)
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    (args.results_dir / f"{stamp}.json").write_text(text, encoding="utf-8")
+    latest.write_text(text, encoding="utf-8")
+    print(format_table(results, previous))
+    print(f"\nresults: {args.results_dir / f'{stamp}.json'} (and latest.json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
