@@ -5,24 +5,16 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.extracted import extracted_release, raw_release_files
 from orchestration.assets.lake import lake_release
-from orchestration.partitions import release_partitions
+from orchestration.jobs import marts_job, release_job
 from orchestration.resources import LakeResource, build_dbt_resource
-
-release_job = dg.define_asset_job(
-    "release_job",
-    selection=dg.AssetSelection.groups("extracted", "lake"),
-    partitions_def=release_partitions,
-    description="Parse, validate, write and reconcile one release (one partition).",
-)
-marts_job = dg.define_asset_job(
-    "marts_job",
-    selection=dg.AssetSelection.assets(dbt_models),
-    description="dbt build: staging, intermediate and marts from the whole lake.",
-)
+from orchestration.schedules import nightly_rebuild_schedule
+from orchestration.sensors import marts_after_releases_sensor, raw_release_sensor
 
 defs = dg.Definitions(
     assets=[raw_release_files, extracted_release, lake_release, dbt_models],
     jobs=[release_job, marts_job],
+    sensors=[raw_release_sensor, marts_after_releases_sensor],
+    schedules=[nightly_rebuild_schedule],
     resources={"lake": LakeResource(), "dbt": build_dbt_resource()},
     executor=dg.in_process_executor,
 )

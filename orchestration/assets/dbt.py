@@ -1,23 +1,33 @@
 """dbt models as Dagster assets: ``dbt build`` over the Parquet lake into DuckDB.
 
-The translator keeps three rules: a model's group is its dbt folder (staging,
-intermediate, marts), its key is prefixed by that layer, and the ``lake`` sources
-are the ``lake/<table>`` assets this code location writes, so the graph is connected.
+The translator keeps five rules: a model's group is its dbt folder (staging,
+intermediate, marts), its key is prefixed by that layer, the ``lake`` sources
+are the ``lake/<table>`` assets this code location writes, so the graph is connected,
+every model is owned by the platform team, and the marts carry a freshness expectation.
+Descriptions and column schemas come from the dbt yml (dagster-dbt's defaults).
 """
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.assets import OWNERS
 from orchestration.dbt_project import budget_dbt_project
 from orchestration.resources import LakeResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 DBT_BUILD_ARGS = ("build",)
+MARTS_GROUP = "marts"
+# The nightly rebuild refreshes the marts every 24 h; warn after a missed night's margin,
+# fail after two. Evaluated when dagster.yaml has `freshness: enabled: true`.
+MARTS_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=48), warn_window=timedelta(hours=26)
+)
 
 
 def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
@@ -40,6 +50,19 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         """The group is the dbt folder: staging, intermediate, marts (seeds: ``seeds``)."""
         return dbt_layer(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> Sequence[str] | None:
+        """Every model, seed and source belongs to the platform team."""
+        return OWNERS
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
+    ) -> dg.AssetSpec:
+        """dagster-dbt's spec, plus the freshness expectation on every mart."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if spec.group_name != MARTS_GROUP:
+            return spec
+        return spec.replace_attributes(freshness_policy=MARTS_FRESHNESS_POLICY)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from orchestration.assets import OWNERS, PARSER_CODE_VERSION
 from orchestration.checks import (
     NUMBERING_CHECK,
     RECONCILIATION_CHECKS,
@@ -58,6 +59,7 @@ raw_release_files = dg.AssetSpec(
     group_name="raw",
     partitions_def=release_partitions,
     kinds={"text"},
+    owners=OWNERS,
     description="The raw release files, data_lake/raw/<release_id>.txt (plus .meta.json sidecar).",
 )
 
@@ -139,7 +141,9 @@ def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRele
             key=extracted_key(table),
             group_name="extracted",
             description=TABLE_DESCRIPTIONS[table],
-            kinds={"pandas"},
+            kinds={"python", "pandas"},
+            owners=OWNERS,
+            code_version=PARSER_CODE_VERSION,
         )
         for table in TABLE_NAMES
     },

@@ -1,0 +1,335 @@
+"""Sensors: a new or changed raw file runs its release; finished releases rebuild the marts.
+
+``raw_release_sensor`` hashes ``raw/*.txt`` (SHA-256 of the bytes: a touched file with the
+same bytes is not a change) and compares with its cursor, a JSON object of
+``release_id → {sha256, runs, removed}`` that Dagster stores, so it survives a daemon
+restart. A new file adds its dynamic partition and requests ``release_job`` for it; changed
+bytes request a re-run of that release only; unchanged bytes request nothing. A removed
+file is reported and marked ``removed`` in the cursor; its partitions stay in the lake and
+the marts (removing published data is a human decision, not a sensor's).
+
+``marts_after_releases_sensor`` requests one ``marts_job`` once no release run is in
+flight and some release succeeded after the last marts run started. A plain sensor over
+the run history rather than a ``run_status_sensor``: a backfill or the nightly schedule
+finishes many releases, and this rebuilds the marts once, after the last of them, instead
+of once per release. dbt is unpartitioned, and the ``duckdb_writer`` pool keeps one
+DuckDB writer anyway.
+
+The decisions are pure functions (``plan_raw_releases``, ``decide_marts_run``), tested
+without a daemon; the sensor bodies only gather their inputs from the instance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.assets.lake import lake_key
+from orchestration.jobs import MARTS_JOB_NAME, RELEASE_JOB_NAME, marts_job, release_job
+from orchestration.partitions import RAW_GLOB, RELEASE_PARTITIONS_NAME, release_partitions
+from orchestration.quarantine import file_sha256
+from orchestration.resources import LakeResource
+
+RAW_SENSOR_INTERVAL_SECONDS = 15
+MARTS_SENSOR_INTERVAL_SECONDS = 10
+RUN_KEY_HASH_CHARS = 16
+# The lake asset whose materialisation records which raw bytes were published.
+PUBLISHED_ASSET_KEY = lake_key("releases")
+TRIGGER_TAG = "budget/trigger"
+SHA256_TAG = "budget/source_sha256"
+AFTER_RUN_TAG = "budget/after_release_run"
+
+IN_FLIGHT_STATUSES = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+]
+
+
+# --- raw files → release runs ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RawFileState:
+    """What the sensor last saw of one raw file.
+
+    ``runs`` counts the runs requested for the release, so that a file reverted to earlier
+    bytes gets a fresh run key (Dagster never launches a run key twice).
+    """
+
+    sha256: str
+    runs: int = 0
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseRequest:
+    """One ``release_job`` run to request: which release, which bytes, and why."""
+
+    release_id: str
+    sha256: str
+    run_key: str
+    reason: str
+
+
+@dataclass
+class RawPlan:
+    """What one evaluation decides: runs, partitions to add, removals to report, next cursor."""
+
+    requests: list[ReleaseRequest] = field(default_factory=list)
+    new_partitions: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    cursor: dict[str, RawFileState] = field(default_factory=dict)
+
+
+def hash_raw_files(raw_dir: Path) -> dict[str, str]:
+    """``release_id → SHA-256`` of every ``raw/*.txt`` (sidecars are not releases)."""
+    return {
+        path.stem: file_sha256(path) for path in sorted(raw_dir.glob(RAW_GLOB)) if path.is_file()
+    }
+
+
+def release_run_key(release_id: str, sha256: str, runs: int = 1) -> str:
+    """``<release_id>:<sha256[:16]>``, plus ``:<n>`` from the second run of the same release."""
+    key = f"{release_id}:{sha256[:RUN_KEY_HASH_CHARS]}"
+    return key if runs <= 1 else f"{key}:{runs}"
+
+
+def parse_cursor(text: str | None) -> dict[str, RawFileState]:
+    """The cursor JSON back into states; also accepts a bare ``{release_id: sha256}``."""
+    if not text:
+        return {}
+    states = {}
+    for release_id, value in json.loads(text).items():
+        if isinstance(value, str):
+            states[release_id] = RawFileState(value)
+        else:
+            states[release_id] = RawFileState(
+                value["sha256"], int(value.get("runs", 0)), bool(value.get("removed", False))
+            )
+    return states
+
+
+def dump_cursor(states: Mapping[str, RawFileState]) -> str:
+    """States as compact, sorted JSON: ``{release_id: {sha256, runs, removed}}``."""
+    return json.dumps(
+        {
+            release_id: {"sha256": state.sha256, "runs": state.runs, "removed": state.removed}
+            for release_id, state in sorted(states.items())
+        },
+        separators=(",", ":"),
+    )
+
+
+def plan_raw_releases(
+    files: Mapping[str, str],
+    previous: Mapping[str, RawFileState],
+    known_partitions: set[str],
+    published_sha256: Callable[[str], str | None] = lambda _release_id: None,
+) -> RawPlan:
+    """Decide which releases to (re-)run from the raw files' hashes and the last cursor.
+
+    A release the cursor has never seen is run unless the lake already holds exactly these
+    bytes (``published_sha256``, asked only for such releases): a fresh cursor after
+    ``make run`` then requests nothing.
+    """
+    plan = RawPlan(cursor=dict(previous))
+    for release_id, sha256 in sorted(files.items()):
+        state = previous.get(release_id)
+        if state is None:
+            published = published_sha256(release_id) if release_id in known_partitions else None
+            if published == sha256:
+                plan.cursor[release_id] = RawFileState(sha256)
+                continue
+            if release_id not in known_partitions:
+                reason = "new file"
+            elif published is None:
+                reason = "not yet published"
+            else:
+                reason = f"differs from the published bytes ({published[:RUN_KEY_HASH_CHARS]})"
+        elif state.sha256 == sha256:
+            if state.removed:
+                # Back with the bytes it had: the lake never lost them, nothing to run.
+                plan.cursor[release_id] = replace(state, removed=False)
+            continue
+        else:
+            reason = f"content changed (was {state.sha256[:RUN_KEY_HASH_CHARS]})"
+        runs = (state.runs if state else 0) + 1
+        plan.cursor[release_id] = RawFileState(sha256, runs)
+        plan.requests.append(
+            ReleaseRequest(release_id, sha256, release_run_key(release_id, sha256, runs), reason)
+        )
+        if release_id not in known_partitions:
+            plan.new_partitions.append(release_id)
+    for release_id, state in sorted(previous.items()):
+        if release_id not in files and not state.removed:
+            plan.removed.append(release_id)
+            plan.cursor[release_id] = replace(state, removed=True)
+    return plan
+
+
+def published_sha256(instance: dg.DagsterInstance, release_id: str) -> str | None:
+    """The ``source_sha256`` of the release's latest ``lake/releases`` materialisation."""
+    result = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=PUBLISHED_ASSET_KEY, asset_partitions=[release_id]),
+        limit=1,
+    )
+    if not result.records:
+        return None
+    materialization = result.records[0].asset_materialization
+    value = materialization.metadata.get("source_sha256") if materialization else None
+    return getattr(value, "value", None)
+
+
+def raw_sensor_result(plan: RawPlan) -> dg.SensorResult:
+    """The ``SensorResult`` for a plan: run requests, partitions to add, the new cursor."""
+    cursor = dump_cursor(plan.cursor)
+    if not plan.requests:
+        removed = f"; removed (kept in the lake): {', '.join(plan.removed)}" if plan.removed else ""
+        return dg.SensorResult(skip_reason=f"no new or changed raw file{removed}", cursor=cursor)
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=request.run_key,
+                partition_key=request.release_id,
+                tags={TRIGGER_TAG: "raw_release_sensor", SHA256_TAG: request.sha256},
+            )
+            for request in plan.requests
+        ],
+        dynamic_partitions_requests=(
+            [release_partitions.build_add_request(plan.new_partitions)]
+            if plan.new_partitions
+            else []
+        ),
+        cursor=cursor,
+    )
+
+
+@dg.sensor(
+    name="raw_release_sensor",
+    job=release_job,
+    minimum_interval_seconds=RAW_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description=(
+        "Watches data_lake/raw/*.txt by SHA-256: a new file adds its release partition and runs "
+        "release_job; changed bytes re-run that release; a removed file is only reported."
+    ),
+)
+def raw_release_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> dg.SensorResult:
+    """Compare the raw files' hashes with the cursor; request the releases that changed."""
+    instance = context.instance
+    plan = plan_raw_releases(
+        hash_raw_files(lake.raw_dir),
+        parse_cursor(context.cursor),
+        set(instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)),
+        lambda release_id: published_sha256(instance, release_id),
+    )
+    for request in plan.requests:
+        context.log.info(f"{request.release_id}: {request.reason}; run key {request.run_key}")
+    for release_id in plan.removed:
+        context.log.warning(
+            f"{release_id}.txt was removed from {lake.raw_dir}; its published partitions stay "
+            "in the lake and the marts until someone deletes them on purpose"
+        )
+    return raw_sensor_result(plan)
+
+
+# --- release runs → marts run ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunSeen:
+    """The little the marts decision needs to know about a run."""
+
+    run_id: str
+    timestamp: float
+
+
+def decide_marts_run(
+    latest_release_success: RunSeen | None,
+    releases_in_flight: int,
+    latest_marts_start: RunSeen | None,
+    marts_in_flight: int,
+) -> dg.RunRequest | dg.SkipReason:
+    """One marts run after the last release that landed since the marts last started.
+
+    ``latest_release_success`` carries the end time of the newest successful release run,
+    ``latest_marts_start`` the start (or creation) time of the newest marts run.
+    """
+    if latest_release_success is None:
+        return dg.SkipReason("no release run has succeeded yet")
+    if releases_in_flight:
+        return dg.SkipReason(f"waiting for {releases_in_flight} release run(s) to finish")
+    if marts_in_flight:
+        return dg.SkipReason("a marts run is already queued or running")
+    if latest_marts_start and latest_marts_start.timestamp >= latest_release_success.timestamp:
+        return dg.SkipReason(f"marts run {latest_marts_start.run_id} already read the lake")
+    return dg.RunRequest(
+        run_key=f"marts-after:{latest_release_success.run_id}",
+        tags={
+            TRIGGER_TAG: "marts_after_releases_sensor",
+            AFTER_RUN_TAG: latest_release_success.run_id,
+        },
+    )
+
+
+def _latest(instance: dg.DagsterInstance, job_name: str, statuses: list) -> dg.RunRecord | None:
+    records = instance.get_run_records(
+        dg.RunsFilter(job_name=job_name, statuses=statuses), limit=1, order_by="create_timestamp"
+    )
+    return records[0] if records else None
+
+
+def _count(instance: dg.DagsterInstance, job_name: str) -> int:
+    return instance.get_runs_count(dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT_STATUSES))
+
+
+def _latest_release_success(instance: dg.DagsterInstance) -> RunSeen | None:
+    # A few recent successes: creation order is not end order when runs overlap.
+    records = instance.get_run_records(
+        dg.RunsFilter(job_name=RELEASE_JOB_NAME, statuses=[dg.DagsterRunStatus.SUCCESS]),
+        limit=20,
+        order_by="create_timestamp",
+    )
+    ended = [(r.end_time or r.create_timestamp.timestamp(), r.dagster_run.run_id) for r in records]
+    if not ended:
+        return None
+    timestamp, run_id = max(ended)
+    return RunSeen(run_id, timestamp)
+
+
+def _latest_marts_start(instance: dg.DagsterInstance) -> RunSeen | None:
+    record = _latest(instance, MARTS_JOB_NAME, [])
+    if record is None:
+        return None
+    started = record.start_time or record.create_timestamp.timestamp()
+    return RunSeen(record.dagster_run.run_id, started)
+
+
+@dg.sensor(
+    name="marts_after_releases_sensor",
+    job=marts_job,
+    minimum_interval_seconds=MARTS_SENSOR_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=(
+        "Runs marts_job (dbt build) once no release run is in flight and a release succeeded "
+        "after the last marts run started: one marts rebuild per batch of releases."
+    ),
+)
+def marts_after_releases_sensor(
+    context: dg.SensorEvaluationContext,
+) -> dg.RunRequest | dg.SkipReason:
+    """Gather the latest release and marts runs; let ``decide_marts_run`` choose."""
+    instance = context.instance
+    return decide_marts_run(
+        _latest_release_success(instance),
+        _count(instance, RELEASE_JOB_NAME),
+        _latest_marts_start(instance),
+        _count(instance, MARTS_JOB_NAME),
+    )

@@ -1,0 +1,275 @@
+"""What the Dagster UI shows, and the real webserver + daemon taking a dropped file to the marts.
+
+The fast tests read the asset graph the UI draws (owners, kinds, code versions, pool,
+freshness, sensors and schedule). The slow test starts ``dagster-webserver`` and
+``dagster-daemon`` on a free port with a throw-away ``DAGSTER_HOME`` and lake, turns the raw
+sensor on through GraphQL, drops a release into ``raw/`` and follows the runs through
+GraphQL until the marts hold the release, then prints how long that took.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+RAW_DIR = REPO_DIR / "data_lake" / "raw"
+VENV_BIN = REPO_DIR / ".venv" / "bin"
+BAIYUN = "guangzhou-baiyun-political-legal-committee"
+LOCATION = "budget_performance"
+REPOSITORY = "__repository__"
+STARTUP_TIMEOUT_S = 180
+DROP_TO_MARTS_TIMEOUT_S = 240
+POLL_S = 2.0
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    granularity: run
+    default_limit: 1
+freshness:
+  enabled: true
+"""
+
+
+# --- the graph the UI draws ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def defs(dbt_manifest):
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_ui_every_asset_is_owned_by_the_platform_team(defs):
+    graph = defs.resolve_asset_graph()
+
+    owners = {tuple(graph.get(key).owners) for key in graph.get_all_asset_keys()}
+
+    assert owners == {("team:data-platform",)}
+
+
+def test_ui_python_assets_carry_the_parser_code_version(defs):
+    from parsers.release import PARSER_VERSION
+
+    graph = defs.resolve_asset_graph()
+    for layer in ("extracted", "lake"):
+        node = graph.get(dg.AssetKey([layer, "projects"]))
+        assert node.code_version == f"parser-{PARSER_VERSION}"
+        assert "python" in node.kinds
+
+
+def test_ui_dbt_models_show_description_column_schema_and_pool(defs):
+    node = defs.resolve_asset_graph().get(dg.AssetKey(["marts", "fct_projects"]))
+
+    columns = {column.name for column in node.metadata["dagster/column_schema"].columns}
+    assert node.description
+    assert {"release_id", "total_wan"} <= columns
+    assert node.pools == {"duckdb_writer"}
+    assert {"dbt", "duckdb"} <= set(node.kinds)
+
+
+def test_ui_marts_and_only_marts_declare_freshness(defs):
+    graph = defs.resolve_asset_graph()
+
+    fresh = {key.path[0] for key in graph.get_all_asset_keys() if graph.get(key).freshness_policy}
+
+    assert fresh == {"marts"}
+
+
+def test_ui_lists_the_sensors_and_the_nightly_schedule_with_their_default_status(defs):
+    sensors = {sensor.name: sensor.default_status for sensor in defs.sensors}
+    schedules = {schedule.name: schedule.default_status for schedule in defs.schedules}
+
+    assert sensors == {
+        "raw_release_sensor": dg.DefaultSensorStatus.STOPPED,
+        "marts_after_releases_sensor": dg.DefaultSensorStatus.RUNNING,
+    }
+    assert schedules == {"nightly_rebuild_schedule": dg.DefaultScheduleStatus.STOPPED}
+
+
+# --- the real webserver and daemon -----------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _graphql(port: int, query: str, variables: dict | None = None) -> dict:
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        payload = json.loads(response.read())
+    assert "errors" not in payload, payload
+    return payload["data"]
+
+
+def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
+    handle = log.open("wb")
+    # Own process group: the code servers and run workers it spawns stop with it.
+    return subprocess.Popen(
+        args, cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+LOCATION_QUERY = """
+{ workspaceOrError { ... on Workspace { locationEntries {
+    name loadStatus locationOrLoadError { __typename ... on PythonError { message } } } } } }
+"""
+START_SENSOR = """
+mutation($selector: SensorSelector!) { startSensor(sensorSelector: $selector) {
+  __typename ... on Sensor { sensorState { status } } ... on PythonError { message } } }
+"""
+RUNS_QUERY = """
+query($filter: RunsFilter) { runsOrError(filter: $filter) { ... on Runs { results {
+  runId jobName status startTime endTime tags { key value } } } } }
+"""
+
+
+def _wait_for_location(port: int, webserver: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        assert webserver.poll() is None, log.read_text(errors="replace")[-3000:]
+        try:
+            entries = _graphql(port, LOCATION_QUERY)["workspaceOrError"]["locationEntries"]
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(POLL_S)
+            continue
+        for entry in entries:
+            if entry["name"] == LOCATION and entry["loadStatus"] == "LOADED":
+                loaded = entry["locationOrLoadError"]
+                assert loaded["__typename"] == "RepositoryLocation", loaded
+                return
+        time.sleep(POLL_S)
+    pytest.fail(f"code location not loaded in {STARTUP_TIMEOUT_S}s")
+
+
+def _runs(port: int, job_name: str) -> list[dict]:
+    data = _graphql(port, RUNS_QUERY, {"filter": {"pipelineName": job_name}})
+    return data["runsOrError"]["results"]
+
+
+def _wait_for_success(
+    port: int, job_name: str, deadline: float, logs: list[Path], after: float = 0.0
+) -> dict:
+    """The first run of ``job_name`` created after ``after`` to succeed; fail on its failure."""
+    while time.monotonic() < deadline:
+        for run in _runs(port, job_name):
+            if (run["startTime"] or float("inf")) < after:
+                continue
+            if run["status"] == "SUCCESS":
+                return run
+            if run["status"] in {"FAILURE", "CANCELED"}:
+                tails = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
+                pytest.fail(f"{job_name} run {run['runId']} {run['status']}\n{tails}")
+        time.sleep(POLL_S)
+    tails = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
+    pytest.fail(f"no successful {job_name} run within {DROP_TO_MARTS_TIMEOUT_S}s\n{tails}")
+
+
+@pytest.mark.slow
+def test_ui_sensor_takes_a_dropped_release_to_the_marts(dbt_manifest, tmp_path):
+    dagster_home = tmp_path / "dagster_home"
+    dagster_home.mkdir()
+    (dagster_home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    lake = tmp_path / "lake"
+    (lake / "raw").mkdir(parents=True)
+    warehouse = lake / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(dagster_home),
+        "BUDGET_LAKE_DIR": str(lake),
+        "BUDGET_WAREHOUSE_PATH": str(warehouse),
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    port = _free_port()
+    web_log, daemon_log = tmp_path / "webserver.log", tmp_path / "daemon.log"
+    webserver = _start(
+        [
+            str(VENV_BIN / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env,
+        web_log,
+    )
+    daemon = _start(
+        [str(VENV_BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], env, daemon_log
+    )
+    try:
+        _wait_for_location(port, webserver, web_log)
+        selector = {
+            "repositoryLocationName": LOCATION,
+            "repositoryName": REPOSITORY,
+            "sensorName": "raw_release_sensor",
+        }
+        started = _graphql(port, START_SENSOR, {"selector": selector})["startSensor"]
+        assert started["sensorState"]["status"] == "RUNNING", started
+
+        dropped_at = time.monotonic()
+        dropped_wall = time.time()
+        shutil.copy(RAW_DIR / f"{BAIYUN}.txt", lake / "raw" / f"{BAIYUN}.txt")
+        deadline = dropped_at + DROP_TO_MARTS_TIMEOUT_S
+
+        logs = [web_log, daemon_log]
+        release_run = _wait_for_success(port, "release_job", deadline, logs)
+        tags = {tag["key"]: tag["value"] for tag in release_run["tags"]}
+        release_seconds = time.monotonic() - dropped_at
+        marts_run = _wait_for_success(
+            port, "marts_job", deadline, logs, after=release_run["endTime"] or dropped_wall
+        )
+        seconds = time.monotonic() - dropped_at
+    finally:
+        _stop(daemon)
+        _stop(webserver)
+
+    assert tags["dagster/partition"] == BAIYUN
+    assert tags["dagster/sensor_name"] == "raw_release_sensor"
+    marts_tags = {tag["key"]: tag["value"] for tag in marts_run["tags"]}
+    assert marts_tags["budget/after_release_run"] == release_run["runId"]
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        (n_projects,) = connection.execute(
+            "select count(*) from marts.fct_projects where release_id = ?", [BAIYUN]
+        ).fetchone()
+    assert n_projects == 16
+    print(
+        f"\nfile drop → release_job success {release_seconds:.1f}s → "
+        f"marts_job success {seconds:.1f}s (drop to updated marts)"
+    )
