@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml constraints.txt
 # (make run) never hold op slots a killed process could leave behind.
 $(DAGSTER_HOME)/dagster.yaml: Makefile
 	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n    default_limit: 1\n' > $@
+	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n    default_limit: 1\nfreshness:\n  enabled: true\n' > $@
 
 # dagster-dbt needs target/manifest.json at import time.
 dbt-parse: install

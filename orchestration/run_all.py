@@ -22,6 +22,7 @@ import duckdb
 
 from orchestration.partitions import discover_release_ids, register_releases
 from orchestration.resources import LakeResource
+from orchestration.warehouse import WarehouseLockedError, connect
 
 RELEASE_JOB = "release_job"
 MARTS_JOB = "marts_job"
@@ -161,7 +162,7 @@ def run_pipeline(
 
 def read_summary(warehouse: Path) -> list[tuple]:
     """One row per release from the marts: units, projects, Σ total, 合计, reconciliation."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse, read_only=True) as connection:
         return connection.execute(SUMMARY_SQL).fetchall()
 
 
@@ -194,8 +195,9 @@ def main() -> int:
         print()
         try:
             print(format_summary(read_summary(lake.warehouse)))
-        except duckdb.Error as error:
-            print(f"cannot read the summary from the warehouse: {error}")
+        except (duckdb.Error, WarehouseLockedError) as error:
+            first_line = str(error).splitlines()[0]
+            print(f"cannot read the summary from the warehouse: {first_line}")
     print(f"\nwarehouse: {lake.warehouse}")
     print(f"total: {time.perf_counter() - started:.1f}s")
     if result.success:

@@ -5,6 +5,8 @@ intermediate, marts), its key is prefixed by that layer, the ``lake`` sources
 are the ``lake/<table>`` assets this code location writes, so the graph is connected,
 every model is owned by the platform team, and the marts carry a freshness expectation.
 Descriptions and column schemas come from the dbt yml (dagster-dbt's defaults).
+dbt builds into a separate file that replaces the live warehouse only when the whole build
+succeeded (orchestration/warehouse.py), so a failed or killed build never shows half-built marts.
 """
 
 import os
@@ -18,7 +20,13 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.assets import OWNERS
 from orchestration.dbt_project import budget_dbt_project
-from orchestration.resources import LakeResource
+from orchestration.resources import WAREHOUSE_PATH_ENV, LakeResource
+from orchestration.warehouse import (
+    WarehouseLockedError,
+    discard_build,
+    prepare_build,
+    publish_build,
+)
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 DBT_BUILD_ARGS = ("build",)
@@ -92,6 +100,21 @@ def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
     pool=DUCKDB_WRITER_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource):
-    """``dbt build``: models, seeds and their tests, one DuckDB writer at a time."""
-    with dbt_environment(lake.dbt_env()):
-        yield from dbt.cli(list(DBT_BUILD_ARGS), context=context).stream()
+    """``dbt build`` into a build file, swapped in for the live warehouse only on success."""
+    live = lake.warehouse
+    try:
+        building = prepare_build(live)
+    except WarehouseLockedError as error:
+        raise dg.Failure(description=str(error)) from error
+    env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
+    with dbt_environment(env):
+        invocation = dbt.cli(list(DBT_BUILD_ARGS), context=context, raise_on_error=False)
+        yield from invocation.stream()
+    if not invocation.is_successful():
+        discard_build(live)
+        raise dg.Failure(
+            description="dbt build failed; the live warehouse was left as it was "
+            f"({live.name}). See the dbt output above."
+        )
+    publish_build(live)
+    context.log.info(f"published {live}")

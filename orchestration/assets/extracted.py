@@ -104,6 +104,11 @@ def table_metadata(table: str, frame: pd.DataFrame) -> MetadataDict:
     return metadata
 
 
+def _for_release(result: dg.AssetCheckResult, release_id: str) -> dg.AssetCheckResult:
+    """Name the release in a check's metadata: the UI shows checks apart from partitions."""
+    return result.with_metadata({**result.metadata, "release_id": release_id})
+
+
 def _parse(raw_path: Path, lake: LakeResource, release_id: str) -> ExtractedRelease:
     if not raw_path.exists():
         raise dg.Failure(description=f"no raw file {raw_path.name} in {lake.raw_dir}")
@@ -195,7 +200,7 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
             output_name=table,
             metadata={**source, **table_metadata(table, validation.frame)},
         )
-        yield validation.result
+        yield _for_release(validation.result, release_id)
     reconciled = reconcile(validated)
     results = reconciliation_check_results(reconciled, extracted_key(RECONCILED_TABLE))
     failed_checks = [result.check_name for result in results if not result.passed]
@@ -208,7 +213,10 @@ def extracted_release(context: dg.AssetExecutionContext, lake: LakeResource):
         )
         folder = quarantine_release(lake.quarantine_dir, release_id, raw_path, reason, failures)
         context.log.error(f"{release_id}: quarantined in {folder}")
-    yield from results
-    yield numbering_check_result(
-        validated["indicators"], validated["projects"], extracted_key("indicators")
+    yield from (_for_release(result, release_id) for result in results)
+    yield _for_release(
+        numbering_check_result(
+            validated["indicators"], validated["projects"], extracted_key("indicators")
+        ),
+        release_id,
     )

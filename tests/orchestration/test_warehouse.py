@@ -1,0 +1,88 @@
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pytest
+
+from orchestration.warehouse import (
+    WarehouseLockedError,
+    build_path,
+    connect,
+    discard_build,
+    prepare_build,
+    publish_build,
+)
+
+
+def _write(path, value):
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create or replace table marker as select ? as value", [value])
+
+
+def _read(path):
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select value from marker").fetchone()[0]
+
+
+def test_publish_build_swaps_the_finished_build_in_for_the_live_warehouse(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "old")
+    _write(prepare_build(live), "new")
+
+    publish_build(live)
+
+    assert _read(live) == "new"
+    assert not build_path(live).exists()
+
+
+def test_discard_build_leaves_the_live_warehouse_as_it_was(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "old")
+    _write(prepare_build(live), "half-built")
+
+    discard_build(live)
+
+    assert _read(live) == "old"
+    assert not build_path(live).exists()
+
+
+def test_prepare_build_removes_what_a_killed_build_left(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(build_path(live), "left over")
+
+    building = prepare_build(live)
+
+    assert not building.exists()
+
+
+@pytest.fixture
+def holder(tmp_path):
+    """Another process holding a write connection on a DuckDB file."""
+    path = tmp_path / "held.duckdb"
+    script = textwrap.dedent(
+        f"""
+        import duckdb, sys, time
+        connection = duckdb.connect({str(path)!r})
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    yield path, process
+    process.kill()
+    process.wait()
+
+
+def test_connect_explains_a_lock_in_one_line_after_retrying(holder):
+    path, process = holder
+    started = time.monotonic()
+    with pytest.raises(WarehouseLockedError) as caught:
+        connect(path, read_only=False, retries=2, delay=0.2)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("held.duckdb is locked by process ")
+    assert str(process.pid) in message
+    assert time.monotonic() - started >= 0.2
