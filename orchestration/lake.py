@@ -144,8 +144,10 @@ def write_partition(
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
+    # Anything else in the partition is stale: an older file name, or the temp file of a
+    # write that was killed (one writer per release partition, so none is in progress).
     for stale in target_dir.iterdir():
-        if stale.name != PART_FILE_NAME and stale.is_file() and not stale.name.endswith(".tmp"):
+        if stale.name != PART_FILE_NAME and stale.is_file():
             logger.info("removing stale %s", stale)
             stale.unlink()
     return target

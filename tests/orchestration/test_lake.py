@@ -95,3 +95,39 @@ def test_write_partition_types_columns_by_schema_hint_when_all_null(tmp_path):
     schema = pq.read_schema(path)
     assert schema.field("printed_number").type == pa.int64()
     assert schema.field("unit_code").type == pa.string()
+
+
+def test_write_partition_killed_mid_write_leaves_the_old_file_and_converges(tmp_path):
+    # A process dies (os._exit, no cleanup) half-way through writing the temp file.
+    import subprocess
+    import sys
+    import textwrap
+
+    old = pd.DataFrame({"release_id": ["r1"], "total_wan": [Decimal("1.00")]})
+    target = write_partition(old, "projects", "r1", tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import os
+        from decimal import Decimal
+        import pandas as pd
+        import pyarrow.parquet as pq
+        from orchestration import lake
+
+        def die_half_way(table, where, **kwargs):
+            with open(where, "wb") as handle:
+                handle.write(b"PAR1 half a file")
+            os._exit(9)
+
+        lake.pq.write_table = die_half_way
+        frame = pd.DataFrame({{"release_id": ["r1"], "total_wan": [Decimal("2.00")]}})
+        lake.write_partition(frame, "projects", "r1", __import__("pathlib").Path({str(tmp_path)!r}))
+        """
+    )
+    killed = subprocess.run([sys.executable, "-c", script], check=False)
+    assert killed.returncode == 9
+    leftovers = [p.name for p in target.parent.iterdir() if p.name != target.name]
+    assert leftovers and all(name.endswith(".tmp") for name in leftovers)
+    assert read_partition(tmp_path, "projects", "r1")["total_wan"].tolist() == [Decimal("1.00")]
+
+    write_partition(old, "projects", "r1", tmp_path)
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
