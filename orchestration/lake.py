@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.metadata import is_missing
+from orchestration.partitions import check_release_id
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ _INT_SUFFIXES = ("_seq", "_line", "_line_end", "_bytes", "_year", "_count")
 
 def partition_dir(lake_dir: Path, table: str, release_id: str) -> Path:
     """The folder that holds one release's rows of one table."""
-    return Path(lake_dir) / "parquet" / table / f"release_id={release_id}"
+    return Path(lake_dir) / "parquet" / table / f"release_id={check_release_id(release_id)}"
 
 
 def partition_path(lake_dir: Path, table: str, release_id: str) -> Path:

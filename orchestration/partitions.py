@@ -1,5 +1,12 @@
-"""One dynamic partition per raw release file (``raw/<release_id>.txt``)."""
+"""One dynamic partition per raw release file (``raw/<release_id>.txt``).
 
+A release id becomes a folder name (``parquet/<table>/release_id=<id>/``,
+``quarantine/<id>/``), so only ids that cannot leave their folder are accepted: no path
+separators, no leading dot, no ``=``, no control characters.
+"""
+
+import logging
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -10,9 +17,46 @@ RAW_GLOB = "*.txt"
 release_partitions = dg.DynamicPartitionsDefinition(name=RELEASE_PARTITIONS_NAME)
 
 
+LOGGER = logging.getLogger(__name__)
+MAX_RELEASE_ID_LENGTH = 200
+_UNSAFE = re.compile(r"[/\\=\x00-\x1f\x7f]")
+
+
+def is_safe_release_id(release_id: str) -> bool:
+    """Whether a file stem can name folders under data_lake/ without escaping them."""
+    return (
+        0 < len(release_id) <= MAX_RELEASE_ID_LENGTH
+        and not release_id.startswith(".")
+        and not _UNSAFE.search(release_id)
+    )
+
+
+def check_release_id(release_id: str) -> str:
+    """Return the id, or raise ValueError naming why it cannot be a release id."""
+    if not is_safe_release_id(release_id):
+        raise ValueError(
+            f"release id {release_id!r} is not allowed: it would name a folder outside its place "
+            "(no '/', '\\', '=', leading '.', control characters; at most 200 characters)"
+        )
+    return release_id
+
+
+def raw_release_files(raw_dir: Path) -> list[Path]:
+    """Every raw release file with a safe id; unsafe names are logged, never used."""
+    files = []
+    for path in sorted(raw_dir.glob(RAW_GLOB)):
+        if not path.is_file():
+            continue
+        if is_safe_release_id(path.stem):
+            files.append(path)
+        else:
+            LOGGER.warning("ignoring raw file %r: its name cannot be a release id", path.name)
+    return files
+
+
 def discover_release_ids(raw_dir: Path) -> list[str]:
     """Release ids (file stems) of every raw release in ``raw_dir``, sorted."""
-    return sorted(path.stem for path in raw_dir.glob(RAW_GLOB) if path.is_file())
+    return [path.stem for path in raw_release_files(raw_dir)]
 
 
 def register_releases(instance: dg.DagsterInstance, release_ids: list[str]) -> list[str]:

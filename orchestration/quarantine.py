@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from orchestration.partitions import check_release_id
+
 REPORT_NAME = "REPORT.md"
 
 
@@ -32,7 +34,7 @@ def quarantine_release(
     details: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Copy the raw file and write the report and failing rows; return the folder."""
-    folder = quarantine_dir / release_id
+    folder = quarantine_dir / check_release_id(release_id)
     folder.mkdir(parents=True, exist_ok=True)
     if raw_path.exists():
         shutil.copy2(raw_path, folder / raw_path.name)

@@ -30,7 +30,11 @@ import dagster as dg
 
 from orchestration.assets.lake import lake_key
 from orchestration.jobs import MARTS_JOB_NAME, RELEASE_JOB_NAME, marts_job, release_job
-from orchestration.partitions import RAW_GLOB, RELEASE_PARTITIONS_NAME, release_partitions
+from orchestration.partitions import (
+    RELEASE_PARTITIONS_NAME,
+    raw_release_files,
+    release_partitions,
+)
 from orchestration.quarantine import file_sha256
 from orchestration.resources import LakeResource
 
@@ -90,9 +94,7 @@ class RawPlan:
 
 def hash_raw_files(raw_dir: Path) -> dict[str, str]:
     """``release_id → SHA-256`` of every ``raw/*.txt`` (sidecars are not releases)."""
-    return {
-        path.stem: file_sha256(path) for path in sorted(raw_dir.glob(RAW_GLOB)) if path.is_file()
-    }
+    return {path.stem: file_sha256(path) for path in raw_release_files(raw_dir)}
 
 
 def release_run_key(release_id: str, sha256: str, runs: int = 1) -> str:

@@ -38,3 +38,19 @@ def test_discover_release_ids_lists_txt_stems_only(tmp_path):
         (tmp_path / name).write_text("x", encoding="utf-8")
 
     assert discover_release_ids(tmp_path) == ["a", "b"]
+
+
+def test_release_ids_that_would_leave_their_folder_are_refused(tmp_path):
+    import pytest
+
+    from orchestration.lake import partition_dir
+    from orchestration.partitions import discover_release_ids, is_safe_release_id
+
+    for unsafe in ("..", ".hidden", "a=b", "tab\there", ""):
+        assert not is_safe_release_id(unsafe)
+    assert is_safe_release_id("广州市公安局-2026")
+    with pytest.raises(ValueError, match="not allowed"):
+        partition_dir(tmp_path, "projects", "..")
+    (tmp_path / "...txt").write_text("x", encoding="utf-8")  # stem '..'
+    (tmp_path / "ok.txt").write_text("x", encoding="utf-8")
+    assert discover_release_ids(tmp_path) == ["ok"]
