@@ -28,6 +28,7 @@ from analytics.charts import (
 )
 from analytics.text_table import format_cell
 from analytics.warehouse import has_table
+from parsers.targets import KINDS
 
 FONT_STACK = "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
 LARGEST_PROJECTS = 20
@@ -41,15 +42,7 @@ FUNDING_SOURCES = (
     ("bond_wan", "专项债券 bond"),
 )
 NUMERIC_TYPES = ("DECIMAL", "DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "HUGEINT")
-TARGET_KINDS = (
-    "exact",
-    "comparison",
-    "direction",
-    "deadline",
-    "qualitative",
-    "placeholder",
-    "missing",
-)
+TARGET_KINDS = KINDS  # the order the parser defines, for the target-kind chart
 
 CSS = f"""
 body {{ font-family: {FONT_STACK}; color: #1d2733; background: #f4f6f8; margin: 0; }}

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 FUNDING_SOURCES = ("fiscal", "special_account", "other", "bond")
 AMOUNT_FIELDS = ("total", *FUNDING_SOURCES)
+# The document's own total differs from its funding sources: kept as printed, flagged.
+SOURCES_DIFFER_FLAG = "sources_differ_from_total"
 
 
 def zero_amounts() -> dict[str, Decimal]:

@@ -22,7 +22,14 @@ from parsers.detect import detect_layout
 from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
 from parsers.layouts.guangzhou import parse_guangzhou
 from parsers.layouts.tianjin import parse_tianjin
-from parsers.model import FUNDING_SOURCES, LayoutResult, ProjectRecord, UnitRecord, Warning_
+from parsers.model import (
+    FUNDING_SOURCES,
+    SOURCES_DIFFER_FLAG,
+    LayoutResult,
+    ProjectRecord,
+    UnitRecord,
+    Warning_,
+)
 from parsers.reader import RawRelease, read_release
 from parsers.targets import parse_target
 from parsers.text import name_key
@@ -37,7 +44,6 @@ TABLE_NAMES = (
 )
 SIDECAR_KEYS = ("budget_year", "publisher_zh", "source_url", "published_on", "department_zh")
 PARSER_VERSION = "1"
-SOURCES_DIFFER_FLAG = "sources_differ_from_total"
 
 
 @dataclass(frozen=True)

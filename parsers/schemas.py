@@ -12,19 +12,10 @@ from decimal import Decimal
 import pandas as pd
 import pandera.pandas as pa
 
-from parsers.model import FUNDING_SOURCES
+from parsers.model import FUNDING_SOURCES, SOURCES_DIFFER_FLAG
+from parsers.targets import KINDS as TARGET_KINDS
 
-SOURCES_DIFFER_FLAG = "sources_differ_from_total"
 LAYOUTS = ("guangzhou_rows", "tianjin_tables")
-TARGET_KINDS = (
-    "exact",
-    "comparison",
-    "direction",
-    "deadline",
-    "qualitative",
-    "placeholder",
-    "missing",
-)
 OPERATORS = ("=", "≥", "≤", ">", "<")
 
 
