@@ -65,7 +65,7 @@ docs: report
 	@command -v chromium >/dev/null || { echo "make docs: chromium not found; apt-get install -y chromium fonts-noto-cjk" >&2; exit 2; }
 	@chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir=$$(mktemp -d) --screenshot=docs/report.png --window-size=1400,2400 \
+		--user-data-dir=$$(mktemp -d) --screenshot=docs/report.png --window-size=1400,4400 \
 		file://$(CURDIR)/data_lake/report.html 2>/dev/null
 
 # Throughput, rebuild and new-release latency, scale (BENCH_RELEASES, default 1000) and a

@@ -26,7 +26,6 @@ from analytics.charts import (
     stacked_share_bars,
     value_bars,
 )
-from analytics.text_table import format_cell
 from analytics.warehouse import has_table
 from parsers.targets import KINDS
 
@@ -424,47 +423,75 @@ def _columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> 
     )
 
 
+# The completeness columns an analyst reads first, with their printed terms (mart docs give all).
+COMPLETENESS_COLUMNS = (
+    ("project_count", "projects 项目"),
+    ("indicators_per_project", "indicators / project"),
+    ("output_coverage_share", "产出 output"),
+    ("effect_coverage_share", "效益 effect"),
+    ("satisfaction_coverage_share", "满意度 satisfaction"),
+    ("cost_coverage_share", "成本 cost"),
+    ("quantity_coverage_share", "数量 quantity"),
+    ("quality_coverage_share", "质量 quality"),
+    ("timeliness_coverage_share", "时效 timeliness"),
+    ("quantified_target_share", "quantified targets"),
+    ("strictly_complete_share", "strictly complete"),
+    ("completeness_score", "score"),
+)
+
+
+def _as_percent(value: object) -> str:
+    return "" if value is None else f"{float(value):.0%}"
+
+
 def completeness_section(connection: duckdb.DuckDBPyConnection) -> str:
-    """Completeness of target sets per department, when the mart exists."""
+    """Completeness of target sets per department: the score as bars, its parts as a table."""
     title = "Completeness of performance targets per department"
     table = "indicator_completeness_by_department"
     if not has_table(connection, "marts", table):
         return _skipped("completeness", title, f"marts.{table}")
-    cursor = connection.execute(f"select * from marts.{table}")
-    names = [description[0] for description in cursor.description]
-    rows = cursor.fetchall()
-    chart = ""
-    share_columns = [
-        index
-        for index, name in enumerate(names)
-        if name.endswith(("_share", "_pct")) or "share" in name
-    ]
-    label_index = names.index("department_zh") if "department_zh" in names else 0
-    if share_columns:
-        index = share_columns[0]
-        is_pct = names[index].endswith("_pct")
-        chart = f"<p>{escape(names[index])}</p>" + value_bars(
-            [(str(row[label_index]), row[index] or 0) for row in rows],
-            maximum=100 if is_pct else 1,
-            value_format="{:.1f} %" if is_pct else "{:.0%}",
-            color=PALETTE[2],
-            title=names[index],
-        )
-    numeric = tuple(
-        index
-        for index, (_, data_type) in enumerate(_columns(connection, "marts", table))
-        if data_type.upper().startswith(NUMERIC_TYPES)
+    available = {name for name, _ in _columns(connection, "marts", table)}
+    columns = [(name, label) for name, label in COMPLETENESS_COLUMNS if name in available]
+    select = ", ".join(name for name, _ in columns)
+    order = "completeness_score desc nulls last, " if "completeness_score" in available else ""
+    rows = _rows(
+        connection,
+        f"select department_zh, {select} from marts.{table} order by {order}department_zh",
     )
+    score_index = next(
+        (i for i, (name, _) in enumerate(columns, start=1) if name == "completeness_score"), None
+    )
+    chart = ""
+    if score_index is not None:
+        chart = value_bars(
+            [(str(row[0]), row[score_index] or 0) for row in rows],
+            maximum=1,
+            value_format="{:.2f}",
+            color=PALETTE[2],
+            title="completeness_score",
+        )
+    table_rows = []
+    for row in rows:
+        cells = [escape(str(row[0]))]
+        for (name, _), value in zip(columns, row[1:], strict=True):
+            if name == "project_count":
+                cells.append(str(value))
+            elif name in ("indicators_per_project", "completeness_score"):
+                cells.append("" if value is None else f"{float(value):.2f}")
+            else:
+                cells.append(_as_percent(value))
+        table_rows.append(cells)
     body = chart + _table(
-        [escape(name) for name in names],
-        [[escape(format_cell(value)) for value in row] for row in rows],
-        numeric=numeric,
+        ["部门 department", *(escape(label) for _, label in columns)],
+        table_rows,
+        numeric=tuple(range(1, len(columns) + 1)),
     )
     return _section(
         "completeness",
         title,
-        "Whether each department's projects carry indicators under 产出, 成本, 效益 and 满意度, "
-        f"and how many are quantified (marts.{table}).",
+        "Score in [0, 1] (weights in dbt_project/seeds/completeness_weights.csv); shares are of "
+        "projects covering each dimension, quantified targets a share of indicators "
+        f"(marts.{table}). 广州市公安局 prints no level-2 names, so 数量/质量/时效 read 0 there.",
         body,
     )
 

@@ -80,8 +80,9 @@ select * from (values
 ) as t(indicator_id, project_id, release_id, department_zh, indicator_name_zh,
        target_kind, is_quantified);
 create table marts.indicator_completeness_by_department as
-select department_zh, count(*) as n_indicators,
-       avg(case when is_quantified then 1 else 0 end) as quantified_share
+select department_zh, count(distinct project_id) as project_count,
+       avg(case when is_quantified then 1 else 0 end) as quantified_target_share,
+       0.5 * avg(case when is_quantified then 1 else 0 end) as completeness_score
 from marts.fct_indicators group by department_zh;
 """
 

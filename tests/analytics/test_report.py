@@ -41,8 +41,10 @@ def test_report_has_every_section_when_indicator_marts_exist(tiny_warehouse_with
     assert "Skipped" not in html
     assert ">comparison</text>" in html  # target kinds are drawn
     completeness = html.split('<section id="completeness">', 1)[1].split("</section>", 1)[0]
-    # quantified_share: 广州市公安局 2 of 2 indicators, 白云 0 of 1.
-    assert ">100%</text>" in completeness and ">0%</text>" in completeness
+    # quantified_target_share: 广州市公安局 2 of 2 indicators, 白云 0 of 1; the fixture's score
+    # is half of it, drawn as a bar (0.50 and 0.00) and kept in the table.
+    assert ">0.50</text>" in completeness and ">0.00</text>" in completeness
+    assert '<td class="num">100%</td>' in completeness and '<td class="num">0%</td>' in completeness
 
 
 def test_report_skips_indicator_sections_with_a_note_when_their_marts_are_absent(tiny_warehouse):
