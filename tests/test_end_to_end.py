@@ -197,3 +197,21 @@ def test_rerunning_every_release_yields_identical_marts(pipeline, tmp_path):
         mart: len(rows) for mart, rows in before.items()
     }
     assert after == before
+
+
+def test_marts_hold_no_machine_path(pipeline, warehouse):
+    # Provenance is a file name and a line; the lake's absolute location must not leak into
+    # what analysts (or anyone the marts are shared with) read.
+    _, lake = pipeline
+    leaks = []
+    for table, column in warehouse.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'VARCHAR'"
+    ).fetchall():
+        hits = warehouse.execute(
+            f'select count(*) from marts."{table}" where "{column}" like ? or "{column}" like ?',
+            [f"%{lake.parent}%", f"%{RAW_DIR.parent.parent}%"],
+        ).fetchone()[0]
+        if hits:
+            leaks.append((table, column, hits))
+    assert leaks == []
