@@ -72,12 +72,20 @@ LEVEL2_NAMES = frozenset(
 
 _ITEM_START = re.compile(
     r"(?:^|(?<=[。；;\s>]))(\d{1,3})\s*、"
-    r"(?=\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标\s*[；;:：])"
+    r"(?=\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标\s*[；;:：\-—－])"
 )
 _CODED_LEVEL = re.compile(r"\s*(\d{1,2})\s*-\s*([^；;]*?)\s*[；;]")
 _NAMED_LEVEL = re.compile(r"\s*([^；;:：。、\d]{1,12}?指标)\s*[:：]")
 _MERGED_BOUNDARY = re.compile(r"[。；;\s](?=\s*\d{1,2}\s*-[^；;:：。]{1,12}[；;])")
-_TARGET_MARKER = re.compile(r"(实施周期指标值|年度指标值)\s*[:：]?")
+_TARGET_MARKER = re.compile(r"(实施周期指标值|年度指标值|指标值)\s*[:：]?")
+# Forms other departments print (not in the 2026 samples, written from the templates):
+#   labelled: 一级指标：产出指标；二级指标：数量指标；三级指标：培训人数；指标值：≥100人次
+#   dashed:   产出指标-数量指标-培训人数：≥100人次
+_LABEL = re.compile(r"(一级指标|二级指标|三级指标|指标名称|指标内容)\s*[:：]")
+_DASHED = re.compile(
+    r"\s*([^；;:：。、\d\-—－]{1,12}?指标)\s*[-—－]\s*([^；;:：。、\-—－]{1,12}?)\s*[-—－]"
+    r"\s*([^:：]+?)\s*[:：]\s*(.+)$"
+)
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
 _ITEM_END = "。；; \t\r\n"
 
@@ -349,6 +357,15 @@ def _split_guangzhou_item(segment: str) -> _Fields:
     at every ``；``, because targets themselves contain ``；`` and ``。``.
     """
     body = segment.strip().rstrip(_ITEM_END).strip()
+    if _LABEL.match(body):
+        return _split_labelled_item(body)
+    if dashed := _DASHED.match(body):
+        return _Fields(
+            level1_name_zh=_blank_to_none(dashed.group(1).strip()),
+            level2_name_zh=_blank_to_none(dashed.group(2).strip()),
+            indicator_name_zh=_clean_value(dashed.group(3)),
+            annual_target_zh=_clean_value(dashed.group(4)),
+        )
     level1_code = level1_name = level2_code = level2_name = None
     coded = _CODED_LEVEL.match(body)
     if coded:
@@ -377,7 +394,30 @@ def _split_guangzhou_item(segment: str) -> _Fields:
         level2_name_zh=_blank_to_none(level2_name),
         indicator_name_zh=_clean_value(body[:name_end]),
         period_target_zh=targets.get("实施周期指标值"),
-        annual_target_zh=targets.get("年度指标值"),
+        annual_target_zh=targets.get("年度指标值", targets.get("指标值")),
+    )
+
+
+def _split_labelled_item(body: str) -> _Fields:
+    """Read an item whose fields carry their labels (一级指标：…；二级指标：…；…)."""
+    labels = list(_LABEL.finditer(body))
+    fields: dict[str, str | None] = {}
+    for index, label in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(body)
+        fields.setdefault(label.group(1), body[label.end() : end])
+    tail = fields.get("三级指标") or fields.get("指标名称") or fields.get("指标内容") or ""
+    markers = list(_TARGET_MARKER.finditer(tail))
+    targets: dict[str, str | None] = {}
+    for index, marker in enumerate(markers):
+        end = markers[index + 1].start() if index + 1 < len(markers) else len(tail)
+        targets.setdefault(marker.group(1), _clean_value(tail[marker.end() : end]))
+    name = tail[: markers[0].start()] if markers else tail
+    return _Fields(
+        level1_name_zh=_clean_value(fields.get("一级指标") or ""),
+        level2_name_zh=_clean_value(fields.get("二级指标") or ""),
+        indicator_name_zh=_clean_value(name),
+        period_target_zh=targets.get("实施周期指标值"),
+        annual_target_zh=targets.get("年度指标值", targets.get("指标值")),
     )
 
 

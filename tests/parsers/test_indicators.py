@@ -425,3 +425,38 @@ def test_parse_tianjin_indicator_rows_flags_level2_in_level1_slot():
 )
 def test_parse_tianjin_indicator_rows_flags_row_outside_framework(row, flag):
     assert flag in parse_tianjin_indicator_rows([row]).items[0].flags
+
+
+def test_parse_guangzhou_indicators_reads_the_labelled_form_of_other_departments():
+    # Form written from the provincial template (一级指标：…；二级指标：…；三级指标：…；指标值：…);
+    # the 2026 samples do not use it, other departments' releases do.
+    text = (
+        "1、一级指标：产出指标；二级指标：数量指标；三级指标：培训人数；指标值：≥100人次。"
+        "2、一级指标：满意度指标；二级指标：服务对象满意度指标；三级指标：学员满意度；指标值：≥90%。"
+    )
+    items = parse_guangzhou_indicators(text).items
+    assert [
+        (
+            i.printed_number,
+            i.level1_name_zh,
+            i.level2_name_zh,
+            i.indicator_name_zh,
+            i.annual_target_zh,
+        )
+        for i in items
+    ] == [
+        (1, "产出指标", "数量指标", "培训人数", "≥100人次"),
+        (2, "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"),
+    ]
+    assert all(not i.flags for i in items)
+
+
+def test_parse_guangzhou_indicators_reads_the_dashed_form():
+    text = "1、产出指标-质量指标-验收合格率：100%；2、效益指标-社会效益-群众安全感：提升。"
+    items = parse_guangzhou_indicators(text).items
+    assert [
+        (i.level1_name_zh, i.level2_name_zh, i.indicator_name_zh, i.annual_target_zh) for i in items
+    ] == [
+        ("产出指标", "质量指标", "验收合格率", "100%"),
+        ("效益指标", "社会效益", "群众安全感", "提升"),
+    ]
