@@ -52,6 +52,15 @@ AMOUNT_ROLES = ("total", "fiscal", "special_account", "other")
 _DEPARTMENT = re.compile(r"^\s*(?:#+\s*)?(?:部门名称|主管部门|部门)\s*[:：]\s*(?P<name>.+?)\s*$")
 _CURRENCY = re.compile(r"^\s*单位\s*[:：]\s*(?P<unit>万元|元)\s*$")
 _TITLE = re.compile(r"绩效目标表")
+_CURRENCY_IN_LINE = re.compile(r"\s*(?:计量)?单位\s*[:：]\s*(?P<unit>万元|元)\b")
+_CURRENCY_IN_HEADER = re.compile(r"[（(]\s*(?P<unit>万元|元)\s*[）)]")
+
+
+def _currency_in_header(cells: list[str]) -> str | None:
+    units = {m["unit"] for cell in cells if (m := _CURRENCY_IN_HEADER.search(cell))}
+    return units.pop() if len(units) == 1 else None
+
+
 _DEPARTMENT_SUFFIX = re.compile(r"[（(]部门[)）]$")
 _GRAND_TOTAL_NAMES = {"合计", "总计", "合 计"}
 # A cell that opens a numbered list of indicators ("1、…", "<p>1、…").
@@ -175,16 +184,21 @@ def _read_preamble(
             if missing:
                 names = ", ".join(COLUMN_ALIASES[role][0] for role in missing)
                 raise ParseError(path, number, f"header row lacks column(s): {names}")
+            # No 单位 line: the header may say it, as 总计（万元）.
+            currency = currency or _currency_in_header(cells)
             if currency is None:
                 raise ParseError(
                     path, number, "no currency line (单位：万元 or 单位：元) above header"
                 )
             return department, department_line, currency, roles
-        if (match := _DEPARTMENT.match(clean_cell(line))) and department is None:
-            department = _DEPARTMENT_SUFFIX.sub("", clean_name(match["name"])).strip()
+        cleaned = clean_cell(line)
+        if (match := _DEPARTMENT.match(cleaned)) and department is None:
+            # 部门名称：X and 单位：万元 may share one line.
+            name = _CURRENCY_IN_LINE.split(match["name"])[0]
+            department = _DEPARTMENT_SUFFIX.sub("", clean_name(name)).strip()
             department_line = number
-        elif match := _CURRENCY.match(clean_cell(line)):
-            currency = match["unit"]
+        if currency is None and (unit := _CURRENCY_IN_LINE.search(cleaned)):
+            currency = unit["unit"]
     raise ParseError(path, None, "no header row (项目名称 … 绩效指标) found")
 
 

@@ -193,3 +193,25 @@ def test_guangzhou_unit_heading_without_subtotal_becomes_a_unit(write_release):
     assert units["unit_name_zh"].tolist() == ["广州市示例中心"]
     assert units["has_declared_totals"].tolist() == [False]
     assert tables["projects"]["unit_name_zh"].tolist() == ["广州市示例中心"]
+
+
+def test_guangzhou_department_and_currency_on_one_line_are_both_read(write_release):
+    text = GUANGZHOU_HEADER.replace(
+        "部门名称：示例局\n\n单位：万元", "部门名称：示例局        单位：万元"
+    ) + ("甲项目\t2.00\t2.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n")
+    release = parse_release(write_release("demo.txt", text)).tables["releases"]
+    assert release["department_zh"].item() == "示例局"
+    assert release["currency_unit_zh"].item() == "万元"
+
+
+def test_guangzhou_currency_printed_in_the_header_cells_is_used(write_release):
+    text = (
+        GUANGZHOU_HEADER.replace("单位：万元\n\n", "").replace(
+            "\t总计\t财政拨款\t财政专户拨款\t其他资金\t",
+            "\t总计（元）\t财政拨款（元）\t财政专户拨款（元）\t其他资金（元）\t",
+        )
+        + "甲项目\t20,000.00\t20,000.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n"
+    )
+    projects = parse_release(write_release("demo.txt", text)).tables["projects"]
+    assert projects["total_wan"].item() == Decimal("2.00")
+    assert projects["currency_unit_zh"].item() == "元"
