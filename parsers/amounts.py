@@ -18,6 +18,7 @@ YUAN_PER_WAN = Decimal(10000)
 CENT_OF_WAN = Decimal("0.01")
 
 _AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(万元|元)$")
 _SEPARATORS = re.compile(r"[,\s\u00a0\u3000'_]")
 
 
@@ -43,6 +44,10 @@ def parse_amount_wan(text: str | None, unit: str = WAN) -> Decimal | None:
     cleaned = normalise_amount_text(text)
     if cleaned in {"", "-", "—", "－"}:
         return None
+    if suffix := _UNIT_SUFFIX.search(cleaned):
+        # A cell that prints its own unit (12.00万元, 70000000元) means that unit.
+        unit = suffix.group(1)
+        cleaned = cleaned[: suffix.start()]
     if not _AMOUNT.match(cleaned):
         raise AmountError(f"not an amount: {text!r}")
     try:
@@ -60,7 +65,7 @@ def is_amount(text: str | None) -> bool:
     """Whether a cell reads as an amount (blank counts as no)."""
     if text is None:
         return False
-    return bool(_AMOUNT.match(normalise_amount_text(text)))
+    return bool(_AMOUNT.match(_UNIT_SUFFIX.sub("", normalise_amount_text(text))))
 
 
 def to_cents_of_wan(value: Decimal) -> Decimal:

@@ -38,13 +38,13 @@ LAYOUT = "guangzhou_rows"
 # first role whose alias equals (or, failing that, starts) the cell wins, so 财政专户拨款 is
 # tried before 财政拨款.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("项目名称(资金使用单位)", "项目名称", "项目(单位)名称", "单位名称"),
-    "total": ("总计", "合计", "预算数", "金额合计", "资金总额"),
+    "name": ("项目名称(资金使用单位)", "项目名称", "项目(单位)名称", "单位名称", "项目", "名称"),
+    "total": ("总计", "合计", "预算数", "金额合计", "资金总额", "小计", "预算金额", "金额"),
     "special_account": ("财政专户拨款", "财政专户管理资金", "财政专户"),
     "fiscal": ("财政拨款", "财政资金", "一般公共预算"),
     "other": ("其他资金", "其他"),
-    "goal": ("绩效目标", "项目绩效目标"),
-    "indicators": ("绩效指标", "项目绩效指标"),
+    "goal": ("绩效目标", "项目绩效目标", "年度绩效目标", "年度目标", "绩效目标内容"),
+    "indicators": ("绩效指标", "项目绩效指标", "年度绩效指标", "绩效指标内容", "指标"),
 }
 REQUIRED_ROLES = ("name", "total", "goal", "indicators")
 AMOUNT_ROLES = ("total", "fiscal", "special_account", "other")
@@ -148,7 +148,7 @@ def _extra_roles(row_cells: dict[str, str]) -> list[str]:
 
 def is_header_row(cells: list[str]) -> bool:
     """Whether a tab-separated line is (a repeat of) the table header."""
-    if len(cells) < 4 or not any("名称" in cell for cell in cells):
+    if len(cells) < 4 or not any("名称" in cell or cell.strip() == "项目" for cell in cells):
         return False
     roles = map_header(cells)
     return roles is not None and ("goal" in roles or "indicators" in roles)

@@ -35,3 +35,15 @@ def test_parse_amount_wan_rejects_text_that_is_not_a_number(bad):
 def test_parse_amount_wan_rejects_an_unknown_currency_unit():
     with pytest.raises(AmountError, match="unknown currency unit"):
         parse_amount_wan("1.00", unit="美元")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("12.00万元", "万元", Decimal("12.00")),
+        ("70000000元", "万元", Decimal("7000")),  # the cell's own unit wins over the table's
+        ("3.5万元", "元", Decimal("3.5")),
+    ],
+)
+def test_parse_amount_wan_reads_a_unit_printed_in_the_cell(text, unit, expected):
+    assert parse_amount_wan(text, unit=unit) == expected

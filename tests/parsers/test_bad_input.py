@@ -106,7 +106,7 @@ def test_duplicated_project_row_is_kept_and_flagged(tmp_path, baiyun_text):
 
 def test_renamed_required_column_is_rejected_with_its_name(tmp_path, baiyun_text):
     path = tmp_path / BAIYUN
-    path.write_text(baiyun_text.replace("\t绩效指标\n", "\t指标\n", 1), encoding="utf-8")
+    path.write_text(baiyun_text.replace("\t绩效指标\n", "\t考核内容\n", 1), encoding="utf-8")
     with pytest.raises(
         ParseError, match=rf"{BAIYUN.replace('.', '.')}:9: header row lacks column\(s\): 绩效指标"
     ):
@@ -133,3 +133,14 @@ def test_amount_with_letters_is_rejected_naming_the_line(tmp_path, baiyun_text):
     )
     with pytest.raises(ParseError, match=rf":{line}: column 总计: not an amount"):
         parse_release(path)
+
+
+def test_renamed_columns_of_the_trade_are_still_read(tmp_path, baiyun_text):
+    header = "项目名称（资金使用单位）\t总计\t财政拨款\t财政专户拨款\t其他资金\t绩效目标\t绩效指标"
+    renamed = "项目\t预算金额\t财政拨款\t财政专户拨款\t其他资金\t年度绩效目标\t年度绩效指标"
+    path = tmp_path / BAIYUN
+    path.write_text(baiyun_text.replace(header, renamed, 1), encoding="utf-8")
+    tables = parse_release(path).tables
+    assert len(tables["projects"]) == 16
+    assert sum(tables["projects"]["total_wan"], Decimal(0)) == Decimal("1989.76")
+    assert tables["indicators"]["project_id"].nunique() == 16
