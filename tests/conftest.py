@@ -11,6 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run (a red CI must be reproducible); locally each run
+# explores new mutations.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_DIR / "data_lake" / "raw"
