@@ -8,6 +8,7 @@ exact Decimals in 万元, indicators parsed, and every repair or doubt kept as a
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ import pandas as pd
 
 from parsers import indicators as indicator_parser
 from parsers.detect import detect_layout
+from parsers.errors import ParseError
 from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
 from parsers.layouts.guangzhou import parse_guangzhou
 from parsers.layouts.tianjin import parse_tianjin
@@ -67,10 +69,33 @@ def parse_release(path: Path, sidecar: dict[str, Any] | None = None) -> Extracte
         ParseError: the file is not a release of a known layout, or a figure is unreadable.
     """
     raw = read_release(Path(path))
+    sidecar = check_sidecar(sidecar or {}, raw.path)
     layout = detect_layout(raw.lines, raw.path)
     parse = parse_guangzhou if layout == GUANGZHOU else parse_tianjin
     result = parse(raw.lines, raw.path)
-    return build_tables(raw, result, sidecar or {})
+    return build_tables(raw, result, sidecar)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def check_sidecar(sidecar: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Accept only the sidecar keys the contract knows, with values of the right shape.
+
+    The sidecar says what a document does not (year, publisher, URL, date); a wrong value
+    there would be published as fact, so it is refused rather than guessed around.
+    """
+    where = path.with_name(path.stem + ".meta.json")
+    unknown = sorted(set(sidecar) - set(SIDECAR_KEYS))
+    if unknown:
+        raise ParseError(where, None, f"unknown sidecar keys {unknown}; expected {SIDECAR_KEYS}")
+    year = sidecar.get("budget_year")
+    if year not in (None, "") and not (str(year).isdigit() and 1990 <= int(year) <= 2100):
+        raise ParseError(where, None, f"budget_year {year!r} is not a year")
+    published = sidecar.get("published_on")
+    if published not in (None, "") and not _ISO_DATE.match(str(published)):
+        raise ParseError(where, None, f"published_on {published!r} is not a date (YYYY-MM-DD)")
+    return sidecar
 
 
 def build_tables(

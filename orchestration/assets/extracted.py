@@ -70,11 +70,21 @@ def extracted_key(table: str) -> dg.AssetKey:
 
 
 def load_sidecar(raw_path: Path) -> dict | None:
-    """The optional ``<release_id>.meta.json`` next to a raw release, or None."""
+    """The optional ``<release_id>.meta.json`` next to a raw release, or None.
+
+    Raises:
+        ParseError: the sidecar is not a JSON object (so the release is quarantined, not half-read).
+    """
     sidecar = raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
     if not sidecar.exists():
         return None
-    return json.loads(sidecar.read_text(encoding="utf-8"))
+    try:
+        content = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParseError(sidecar, None, f"sidecar is not UTF-8 JSON: {error}") from error
+    if not isinstance(content, dict):
+        raise ParseError(sidecar, None, "sidecar must be a JSON object of release facts")
+    return content
 
 
 def source_metadata(raw_path: Path) -> MetadataDict:

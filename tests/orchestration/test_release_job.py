@@ -126,3 +126,17 @@ def test_release_job_refuses_the_same_release_submitted_under_a_second_name(
     assert not outcome.success
     assert any(f"same bytes as {BAIYUN}.txt" in step for step in outcome.failed_steps)
     assert not partition_path(lake_dir, "projects", "zz-baiyun-again").exists()
+
+
+def test_release_job_quarantines_a_release_whose_sidecar_is_not_json(
+    dbt_manifest, lake_dir, instance
+):
+    _copy_baiyun(lake_dir)
+    (lake_dir / "raw" / f"{BAIYUN}.meta.json").write_text("{budget_year: 2026", encoding="utf-8")
+
+    outcome = _run(instance, BAIYUN)
+
+    assert not outcome.success
+    report = (lake_dir / "quarantine" / BAIYUN / "REPORT.md").read_text(encoding="utf-8")
+    assert f"{BAIYUN}.meta.json: sidecar is not UTF-8 JSON" in report
+    assert not partition_path(lake_dir, "projects", BAIYUN).exists()
