@@ -16,7 +16,7 @@ release_job = dg.define_asset_job(
     RELEASE_JOB_NAME,
     selection=dg.AssetSelection.groups("extracted", "lake"),
     partitions_def=release_partitions,
-    description="Parse, validate, write and reconcile one release (one partition).",
+    description="Parse, validate and reconcile one release (one partition); write it to the lake.",
 )
 marts_job = dg.define_asset_job(
     MARTS_JOB_NAME,
