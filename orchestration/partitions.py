@@ -5,6 +5,7 @@ A release id becomes a folder name (``parquet/<table>/release_id=<id>/``,
 separators, no leading dot, no ``=``, no control characters.
 """
 
+import hashlib
 import logging
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import dagster as dg
 
 RELEASE_PARTITIONS_NAME = "releases"
 RAW_GLOB = "*.txt"
+SIDECAR_SUFFIX = ".meta.json"
 
 release_partitions = dg.DynamicPartitionsDefinition(name=RELEASE_PARTITIONS_NAME)
 
@@ -66,3 +68,26 @@ def register_releases(instance: dg.DagsterInstance, release_ids: list[str]) -> l
     if new:
         instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, new)
     return new
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sidecar_path(raw_path: Path) -> Path:
+    """``<release_id>.meta.json`` beside ``<release_id>.txt``."""
+    return raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
+
+
+def release_fingerprint(raw_path: Path, raw_sha256: str | None = None) -> str:
+    """What a release was built from: the raw file's SHA-256, and its sidecar's when present.
+
+    Without a sidecar this is the raw file's own hash, so it matches ``source_sha256``;
+    editing only the sidecar (a corrected year or URL) changes it, so the release re-runs.
+    """
+    digest = raw_sha256 or file_sha256(raw_path)
+    sidecar = sidecar_path(raw_path)
+    if not sidecar.exists():
+        return digest
+    return hashlib.sha256(f"{digest}:{file_sha256(sidecar)}".encode()).hexdigest()

@@ -9,21 +9,15 @@ partition, and every other release, stays exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from orchestration.partitions import check_release_id
+from orchestration.partitions import check_release_id, file_sha256
 
 REPORT_NAME = "REPORT.md"
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def quarantine_release(

@@ -33,9 +33,9 @@ from orchestration.jobs import MARTS_JOB_NAME, RELEASE_JOB_NAME, marts_job, rele
 from orchestration.partitions import (
     RELEASE_PARTITIONS_NAME,
     raw_release_files,
+    release_fingerprint,
     release_partitions,
 )
-from orchestration.quarantine import file_sha256
 from orchestration.resources import LakeResource
 
 RAW_SENSOR_INTERVAL_SECONDS = 15
@@ -93,8 +93,8 @@ class RawPlan:
 
 
 def hash_raw_files(raw_dir: Path) -> dict[str, str]:
-    """``release_id → SHA-256`` of every ``raw/*.txt`` (sidecars are not releases)."""
-    return {path.stem: file_sha256(path) for path in raw_release_files(raw_dir)}
+    """``release_id → fingerprint`` of every ``raw/*.txt``: its SHA-256, with its sidecar's."""
+    return {path.stem: release_fingerprint(path) for path in raw_release_files(raw_dir)}
 
 
 def release_run_key(release_id: str, sha256: str, runs: int = 1) -> str:
@@ -185,7 +185,8 @@ def published_sha256(instance: dg.DagsterInstance, release_id: str) -> str | Non
     if not result.records:
         return None
     materialization = result.records[0].asset_materialization
-    value = materialization.metadata.get("source_sha256") if materialization else None
+    metadata = materialization.metadata if materialization else {}
+    value = metadata.get("release_fingerprint") or metadata.get("source_sha256")
     return getattr(value, "value", None)
 
 

@@ -25,7 +25,7 @@ from orchestration.checks import (
     validate_frame,
 )
 from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
-from orchestration.partitions import release_partitions
+from orchestration.partitions import release_partitions, sidecar_path
 from orchestration.quarantine import earlier_twin, quarantine_release
 from orchestration.resources import LakeResource
 from parsers.errors import ParseError
@@ -35,7 +35,6 @@ from parsers.schemas import SCHEMAS
 
 RAW_RELEASE_KEY = dg.AssetKey(["raw", "release_files"])
 RECONCILED_TABLE = "projects"
-SIDECAR_SUFFIX = ".meta.json"
 # The money column whose sum is worth a glance per table (absent: no money in it).
 TOTAL_COLUMNS = {
     "releases": None,
@@ -75,7 +74,7 @@ def load_sidecar(raw_path: Path) -> dict | None:
     Raises:
         ParseError: the sidecar is not a JSON object (so the release is quarantined, not half-read).
     """
-    sidecar = raw_path.with_name(raw_path.stem + SIDECAR_SUFFIX)
+    sidecar = sidecar_path(raw_path)
     if not sidecar.exists():
         return None
     try:

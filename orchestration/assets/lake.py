@@ -13,7 +13,7 @@ from orchestration.assets import OWNERS, PARSER_CODE_VERSION
 from orchestration.assets.extracted import TOTAL_COLUMNS, extracted_key
 from orchestration.lake import write_partition
 from orchestration.metadata import MetadataDict, sum_wan
-from orchestration.partitions import release_partitions
+from orchestration.partitions import release_fingerprint, release_partitions
 from orchestration.resources import LakeResource
 from parsers.release import TABLE_NAMES
 from parsers.schemas import SCHEMAS
@@ -77,6 +77,11 @@ def lake_release(context: dg.AssetExecutionContext, lake: LakeResource, **frames
     """Write one release's tables as Parquet, replacing exactly its own partitions."""
     release_id = context.partition_key
     source = published_source(frames["releases"])
+    if source:
+        # The raw sensor compares this with the raw file (and sidecar) it sees now.
+        raw_path = lake.raw_dir / source["source_file"]
+        if raw_path.exists():
+            source["release_fingerprint"] = release_fingerprint(raw_path, source["source_sha256"])
     for table in TABLE_NAMES:
         frame = frames[table]
         path = write_partition(frame, table, release_id, lake.lake_path, schema_dtypes(table))

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.partitions import RELEASE_PARTITIONS_NAME
+from orchestration.partitions import RELEASE_PARTITIONS_NAME, file_sha256
 from orchestration.resources import LakeResource
 from orchestration.sensors import (
     RawFileState,
@@ -133,7 +133,7 @@ def test_cursor_accepts_a_bare_release_to_sha256_mapping():
     assert parse_cursor(json.dumps({BAIYUN: SHA_A})) == {BAIYUN: RawFileState(SHA_A)}
 
 
-def test_hash_raw_files_ignores_timestamps_and_sidecars(tmp_path):
+def test_hash_raw_files_ignores_timestamps_and_lists_sidecars_under_their_release(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW / f"{BAIYUN}.txt", raw / f"{BAIYUN}.txt")
@@ -144,6 +144,20 @@ def test_hash_raw_files_ignores_timestamps_and_sidecars(tmp_path):
 
     assert hash_raw_files(raw) == before
     assert list(before) == [BAIYUN]
+
+
+def test_hash_raw_files_changes_when_only_the_sidecar_changes(tmp_path):
+    # A corrected budget_year or URL is a new version of the release's facts: it re-runs.
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / f"{BAIYUN}.txt", raw / f"{BAIYUN}.txt")
+    without_sidecar = hash_raw_files(raw)[BAIYUN]
+    (raw / f"{BAIYUN}.meta.json").write_text('{"budget_year": 2025}', encoding="utf-8")
+    first = hash_raw_files(raw)[BAIYUN]
+    (raw / f"{BAIYUN}.meta.json").write_text('{"budget_year": 2026}', encoding="utf-8")
+
+    assert len({without_sidecar, first, hash_raw_files(raw)[BAIYUN]}) == 3
+    assert without_sidecar == file_sha256(raw / f"{BAIYUN}.txt")
 
 
 # --- raw_release_sensor, evaluated -----------------------------------------------------------
