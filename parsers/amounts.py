@@ -16,6 +16,8 @@ WAN = "万元"
 YUAN = "元"
 YUAN_PER_WAN = Decimal(10000)
 CENT_OF_WAN = Decimal("0.01")
+# What projects.amount_conversion says when a table printed in 元 was converted.
+YUAN_TO_WAN_NOTE = "元→万元 ÷10000"
 
 _AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(万元|元)$")

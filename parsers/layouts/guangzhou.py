@@ -19,7 +19,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from parsers.amounts import WAN, YUAN, AmountError, parse_amount_wan, to_cents_of_wan
+from parsers.amounts import (
+    WAN,
+    YUAN,
+    YUAN_TO_WAN_NOTE,
+    AmountError,
+    parse_amount_wan,
+    to_cents_of_wan,
+)
 from parsers.classified import looks_classified
 from parsers.errors import ParseError
 from parsers.model import (
@@ -424,7 +431,7 @@ def _assemble(
     projects: list[ProjectRecord] = []
     current_unit: UnitRecord | None = None
     seen_rows: dict[tuple[object, ...], int] = {}
-    conversion = "元→万元 ÷10000" if currency == YUAN else None
+    conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     for row in body:
         name = clean_name(row.text("name"))
         if id(row) not in unit_rows and _is_name_only(row) and _ORGANISATION.search(name):

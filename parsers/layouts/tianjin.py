@@ -22,7 +22,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from parsers.amounts import WAN, YUAN, AmountError, parse_amount_wan, to_cents_of_wan
+from parsers.amounts import (
+    WAN,
+    YUAN,
+    YUAN_TO_WAN_NOTE,
+    AmountError,
+    parse_amount_wan,
+    to_cents_of_wan,
+)
 from parsers.classified import looks_classified
 from parsers.errors import ParseError
 from parsers.model import (
@@ -313,7 +320,7 @@ def _parse_project_table(
     fiscal_hit = _value_after_any(cells, FISCAL_LABELS)
     other_hit = _value_after_any(cells, OTHER_LABELS)
     amounts = zero_amounts()
-    conversion = "元→万元 ÷10000" if currency == YUAN else None
+    conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     for key, hit, label in (
         ("total", total_hit, "预算数"),
         ("fiscal", fiscal_hit, "财政资金"),
@@ -450,7 +457,7 @@ def _parse_bond_table(
             goal_parts.append(f"{label}：{hit[1].text}")
     indicator_rows, _ = _indicator_rows(cells, path, warnings)
     raw_indicators = _raw_indicator_text(indicator_rows)
-    conversion = "元→万元 ÷10000" if currency == YUAN else None
+    conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     if conversion:
         flags.append("converted_from_yuan")
     warnings.append(
