@@ -8,10 +8,10 @@ asserting (unlike pudl's ``validate_totals``, we return the groups that don't ma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import dagster as dg
 import pandas as pd
@@ -37,6 +37,17 @@ RECONCILIATION_DESCRIPTIONS = {
     ),
 }
 _SHOWN_SUBJECTS = 5
+
+
+class CheckLike(Protocol):
+    """What combining needs of a per-release check result (``AssetCheckResult`` or a copy)."""
+
+    passed: bool
+    severity: dg.AssetCheckSeverity
+    description: str | None
+    metadata: Mapping[str, object]
+
+
 _ID_COLUMNS = ("project_id", "unit_id", "source_line")
 
 
@@ -264,4 +275,57 @@ def numbering_check_result(
             "problems": dg.MetadataValue.md(frame_to_markdown(table, FAILURE_ROWS)),
             "offending_source_lines": [p["source_line"] for p in problems],
         },
+    )
+
+
+def combine_release_checks(
+    check_name: str, asset_key: dg.AssetKey, per_release: Mapping[str, CheckLike]
+) -> dg.AssetCheckResult:
+    """One check result for a run that published several releases.
+
+    A check result of a multi-partition run belongs to no single partition, so this one
+    states the claim for the whole batch: it passes when every release passed, and a
+    failure names each release that failed with its own description. A run of one release
+    keeps that release's result as it is (its metadata naming the release).
+    """
+    if len(per_release) == 1:
+        ((release_id, result),) = per_release.items()
+        return dg.AssetCheckResult(
+            asset_key=asset_key,
+            check_name=check_name,
+            passed=result.passed,
+            severity=result.severity,
+            description=result.description,
+            metadata={**result.metadata, "release_id": release_id},
+        )
+    failed = {rid: result for rid, result in per_release.items() if not result.passed}
+    metadata: MetadataDict = {"n_releases": len(per_release), "n_releases_failed": len(failed)}
+    if not failed:
+        return dg.AssetCheckResult(
+            asset_key=asset_key, check_name=check_name, passed=True, metadata=metadata
+        )
+    table = pd.DataFrame(
+        {
+            "release_id": list(failed),
+            "description": [result.description or "failed" for result in failed.values()],
+        }
+    )
+    metadata["failed_release_ids"] = sorted(failed)[:100]
+    metadata["failures"] = dg.MetadataValue.md(frame_to_markdown(table, FAILURE_ROWS))
+    severity = (
+        dg.AssetCheckSeverity.ERROR
+        if any(r.severity == dg.AssetCheckSeverity.ERROR for r in failed.values())
+        else dg.AssetCheckSeverity.WARN
+    )
+    shown = [f"{rid}: {result.description}" for rid, result in list(failed.items())[:3]]
+    more = len(failed) - len(shown)
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=False,
+        severity=severity,
+        description=f"{len(failed)} of {len(per_release)} releases fail. "
+        + "; ".join(shown)
+        + (f"; and {more} more" if more > 0 else ""),
+        metadata=metadata,
     )

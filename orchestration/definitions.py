@@ -3,15 +3,14 @@
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
-from orchestration.assets.extracted import extracted_release, raw_release_files
-from orchestration.assets.lake import lake_release
+from orchestration.assets.lake import lake_release_tables, raw_release_files
 from orchestration.jobs import marts_job, release_job
 from orchestration.resources import LakeResource, build_dbt_resource
 from orchestration.schedules import nightly_rebuild_schedule
 from orchestration.sensors import marts_after_releases_sensor, raw_release_sensor
 
 defs = dg.Definitions(
-    assets=[raw_release_files, extracted_release, lake_release, dbt_models],
+    assets=[raw_release_files, lake_release_tables, dbt_models],
     jobs=[release_job, marts_job],
     sensors=[raw_release_sensor, marts_after_releases_sensor],
     schedules=[nightly_rebuild_schedule],

@@ -1,4 +1,4 @@
-"""The two jobs: one release (a partition) at a time, and the marts from the whole lake.
+"""The two jobs: releases into the lake, and the marts from the whole lake.
 
 Their own module so that ``sensors`` and ``schedules`` can target them without importing
 ``definitions`` (which imports them).
@@ -7,16 +7,19 @@ Their own module so that ``sensors`` and ``schedules`` can target them without i
 import dagster as dg
 
 from orchestration.assets.dbt import dbt_models
-from orchestration.partitions import release_partitions
+from orchestration.assets.lake import lake_release_tables
 
 RELEASE_JOB_NAME = "release_job"
 MARTS_JOB_NAME = "marts_job"
 
 release_job = dg.define_asset_job(
     RELEASE_JOB_NAME,
-    selection=dg.AssetSelection.groups("extracted", "lake"),
-    partitions_def=release_partitions,
-    description="Parse, validate and reconcile one release (one partition); write it to the lake.",
+    selection=dg.AssetSelection.assets(lake_release_tables),
+    description=(
+        "Parse, validate and reconcile releases and write the ones that pass to the lake: one "
+        "release (a partition) or a span of them in one run (a backfill, make run, the nightly "
+        "schedule)."
+    ),
 )
 marts_job = dg.define_asset_job(
     MARTS_JOB_NAME,

@@ -8,6 +8,7 @@ separators, no leading dot, no ``=``, no control characters.
 import hashlib
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -91,3 +92,36 @@ def release_fingerprint(raw_path: Path, raw_sha256: str | None = None) -> str:
     if not sidecar.exists():
         return digest
     return hashlib.sha256(f"{digest}:{file_sha256(sidecar)}".encode()).hexdigest()
+
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def release_ranges(partition_keys: Sequence[str], wanted: Iterable[str]) -> list[tuple[str, str]]:
+    """The wanted releases as spans of consecutive partitions, in the partitions' own order.
+
+    A dynamic partitions definition orders its keys by when they were added, and a run covers
+    a span ``[first, last]`` of that order; a span must not take in a release nobody asked for
+    (a removed raw file, say), so the wanted ones are cut into as few spans as that allows.
+    Wanted keys that are not partitions are ignored.
+    """
+    wanted = set(wanted)
+    spans: list[tuple[str, str]] = []
+    start = previous = None
+    for key in partition_keys:
+        if key in wanted:
+            if start is None:
+                start = key
+            previous = key
+        elif start is not None:
+            spans.append((start, previous))
+            start = None
+    if start is not None:
+        spans.append((start, previous))
+    return spans
+
+
+def range_tags(start: str, end: str) -> dict[str, str]:
+    """The run tags that make one run of a single-run-backfill asset cover ``[start, end]``."""
+    return {RANGE_START_TAG: start, RANGE_END_TAG: end}

@@ -1,7 +1,8 @@
 """Run the whole pipeline once, through Dagster, and print what came out (``make run``).
 
 1. register one dynamic partition per ``raw/*.txt``;
-2. run ``release_job`` for every release (parse → validate → Parquet → reconcile);
+2. run ``release_job`` once over all of them (parse → validate → reconcile → Parquet, in a pool
+   of processes; one run, not one per release: docs/benchmarks.md);
 3. run ``marts_job`` (dbt build into the DuckDB warehouse);
 4. print one line per release read back from the warehouse, and its path.
 
@@ -20,7 +21,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.partitions import discover_release_ids, register_releases
+from orchestration.partitions import (
+    RELEASE_PARTITIONS_NAME,
+    discover_release_ids,
+    range_tags,
+    register_releases,
+    release_ranges,
+)
 from orchestration.resources import LakeResource
 from orchestration.warehouse import WarehouseLockedError, connect
 
@@ -63,7 +70,7 @@ class RunOutcome:
     """How one Dagster run went: which job, which partition, what failed, how long."""
 
     job_name: str
-    partition_key: str | None
+    partition_key: str | None  # one release, or "<first>..<last>" for a span of them
     success: bool
     seconds: float
     failed_steps: list[str] = field(default_factory=list)
@@ -122,9 +129,14 @@ def run_job(
     job_name: str,
     instance: dg.DagsterInstance,
     partition_key: str | None = None,
+    span: tuple[str, str] | None = None,
 ) -> RunOutcome:
-    """Execute one job in this process and report how it went (never raises on failure)."""
+    """Execute one job in this process and report how it went (never raises on failure).
+
+    ``span`` runs a partitioned job over the partitions ``[first, last]`` in one run.
+    """
     job = definitions.resolve_job_def(job_name)
+    tags = range_tags(*span) if span else None
     started = time.perf_counter()
     # dagster-dbt echoes every dbt log line to stdout; keep it, show it only on failure.
     captured = io.StringIO()
@@ -133,9 +145,11 @@ def run_job(
             run_config=QUIET_RUN_CONFIG,
             instance=instance,
             partition_key=partition_key,
+            tags=tags,
             raise_on_error=False,
         )
-    outcome = _outcome(result, job_name, partition_key, time.perf_counter() - started)
+    label = partition_key or (f"{span[0]}..{span[1]}" if span else None)
+    outcome = _outcome(result, job_name, label, time.perf_counter() - started)
     outcome.output = captured.getvalue()
     return outcome
 
@@ -147,15 +161,21 @@ def run_pipeline(
 ) -> PipelineResult:
     """Register partitions, run every release, then dbt; the one code path for CLI and tests.
 
-    dbt runs even when a release failed: the marts then show every release that did
-    land, and the exit status still reports the failure.
+    The releases run as one ``release_job`` run over their span of partitions (several
+    spans only when the instance holds partitions whose raw file is gone). dbt runs even
+    when a release failed: the marts then show every release that did land, and the exit
+    status still reports the failure.
     """
     if definitions is None:
         from orchestration.definitions import defs as definitions
     lake = lake or LakeResource()
     release_ids = discover_release_ids(lake.raw_dir)
     register_releases(instance, release_ids)
-    runs = [run_job(definitions, RELEASE_JOB, instance, release_id) for release_id in release_ids]
+    partition_keys = instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
+    runs = [
+        run_job(definitions, RELEASE_JOB, instance, span=span)
+        for span in release_ranges(partition_keys, release_ids)
+    ]
     runs.append(run_job(definitions, MARTS_JOB, instance))
     return PipelineResult(release_ids, runs)
 

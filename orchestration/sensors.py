@@ -1,18 +1,21 @@
-"""Sensors: a new or changed raw file runs its release; finished releases rebuild the marts.
+"""Sensors: a new or changed raw file runs its release; a changed lake rebuilds the marts.
 
 ``raw_release_sensor`` hashes ``raw/*.txt`` (SHA-256 of the bytes: a touched file with the
 same bytes is not a change) and compares with its cursor, a JSON object of
 ``release_id → {sha256, runs, removed}`` that Dagster stores, so it survives a daemon
-restart. A new file adds its dynamic partition and requests ``release_job`` for it; changed
-bytes request a re-run of that release only; unchanged bytes request nothing. A removed
-file is reported and marked ``removed`` in the cursor; its partitions stay in the lake and
-the marts (removing published data is a human decision, not a sensor's).
+restart. New files add their dynamic partitions and are requested together, as one
+``release_job`` run over the span of new partitions (a province dropping 300 files pays
+Dagster's per-run cost once); changed bytes request a re-run of that release only; unchanged
+bytes request nothing. A removed file is reported and marked ``removed`` in the cursor; its
+partitions stay in the lake and the marts (removing published data is a human decision,
+not a sensor's).
 
 ``marts_after_releases_sensor`` requests one ``marts_job`` once no release run is in
-flight and some release succeeded after the last marts run started. A plain sensor over
-the run history rather than a ``run_status_sensor``: a backfill or the nightly schedule
-finishes many releases, and this rebuilds the marts once, after the last of them, instead
-of once per release. dbt is unpartitioned, and the ``duckdb_writer`` pool keeps one
+flight and the lake was written after the last marts run started. It looks at the lake's
+materialisations, not at run outcomes: a batch in which one release was quarantined fails
+as a run, yet the releases that landed still deserve their marts. A plain sensor rather than
+a ``run_status_sensor``, so that a backfill or the nightly schedule rebuilds the marts once,
+after the last of its runs. dbt is unpartitioned, and the ``duckdb_writer`` pool keeps one
 DuckDB writer anyway.
 
 The decisions are pure functions (``plan_raw_releases``, ``decide_marts_run``), tested
@@ -21,6 +24,7 @@ without a daemon; the sensor bodies only gather their inputs from the instance.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,10 +32,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.assets.lake import lake_key
+from orchestration.assets.lake import LAKE_KEY
 from orchestration.jobs import MARTS_JOB_NAME, RELEASE_JOB_NAME, marts_job, release_job
 from orchestration.partitions import (
     RELEASE_PARTITIONS_NAME,
+    range_tags,
     raw_release_files,
     release_fingerprint,
     release_partitions,
@@ -41,8 +46,8 @@ from orchestration.resources import LakeResource
 RAW_SENSOR_INTERVAL_SECONDS = 15
 MARTS_SENSOR_INTERVAL_SECONDS = 10
 RUN_KEY_HASH_CHARS = 16
-# The lake asset whose materialisation records which raw bytes were published.
-PUBLISHED_ASSET_KEY = lake_key("releases")
+# The lake asset whose materialisations record which raw bytes were published.
+PUBLISHED_ASSET_KEY = LAKE_KEY
 TRIGGER_TAG = "budget/trigger"
 SHA256_TAG = "budget/source_sha256"
 AFTER_RUN_TAG = "budget/after_release_run"
@@ -190,6 +195,32 @@ def published_sha256(instance: dg.DagsterInstance, release_id: str) -> str | Non
     return getattr(value, "value", None)
 
 
+def batch_run_key(requests: list[ReleaseRequest]) -> str:
+    """``new:<first>..<last>:<hash of every release's run key>``: stable for the same files."""
+    digest = hashlib.sha256("\n".join(r.run_key for r in requests).encode()).hexdigest()
+    return f"new:{requests[0].release_id}..{requests[-1].release_id}:{digest[:RUN_KEY_HASH_CHARS]}"
+
+
+def release_run_requests(plan: RawPlan) -> list[dg.RunRequest]:
+    """One run over every new release (they are the newest partitions, in a row), one per rerun."""
+    new = [r for r in plan.requests if r.release_id in plan.new_partitions]
+    reruns = [r for r in plan.requests if r.release_id not in plan.new_partitions]
+    tags = {TRIGGER_TAG: "raw_release_sensor"}
+    requests = [
+        dg.RunRequest(
+            run_key=request.run_key,
+            partition_key=request.release_id,
+            tags={**tags, SHA256_TAG: request.sha256},
+        )
+        for request in (reruns if len(new) > 1 else plan.requests)
+    ]
+    if len(new) > 1:
+        # Partitions are ordered by when they were added: these are added together, in order.
+        span = range_tags(new[0].release_id, new[-1].release_id)
+        requests.append(dg.RunRequest(run_key=batch_run_key(new), tags={**tags, **span}))
+    return requests
+
+
 def raw_sensor_result(plan: RawPlan) -> dg.SensorResult:
     """The ``SensorResult`` for a plan: run requests, partitions to add, the new cursor."""
     cursor = dump_cursor(plan.cursor)
@@ -197,14 +228,7 @@ def raw_sensor_result(plan: RawPlan) -> dg.SensorResult:
         removed = f"; removed (kept in the lake): {', '.join(plan.removed)}" if plan.removed else ""
         return dg.SensorResult(skip_reason=f"no new or changed raw file{removed}", cursor=cursor)
     return dg.SensorResult(
-        run_requests=[
-            dg.RunRequest(
-                run_key=request.run_key,
-                partition_key=request.release_id,
-                tags={TRIGGER_TAG: "raw_release_sensor", SHA256_TAG: request.sha256},
-            )
-            for request in plan.requests
-        ],
+        run_requests=release_run_requests(plan),
         dynamic_partitions_requests=(
             [release_partitions.build_add_request(plan.new_partitions)]
             if plan.new_partitions
@@ -220,8 +244,9 @@ def raw_sensor_result(plan: RawPlan) -> dg.SensorResult:
     minimum_interval_seconds=RAW_SENSOR_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.STOPPED,
     description=(
-        "Watches data_lake/raw/*.txt by SHA-256: a new file adds its release partition and runs "
-        "release_job; changed bytes re-run that release; a removed file is only reported."
+        "Watches data_lake/raw/*.txt by SHA-256: new files add their release partitions and run "
+        "release_job over them in one run; changed bytes re-run that release; a removed file is "
+        "only reported."
     ),
 )
 def raw_release_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) -> dg.SensorResult:
@@ -248,36 +273,37 @@ def raw_release_sensor(context: dg.SensorEvaluationContext, lake: LakeResource) 
 
 @dataclass(frozen=True)
 class RunSeen:
-    """The little the marts decision needs to know about a run."""
+    """The little the marts decision needs to know about a run (or a run's lake write)."""
 
     run_id: str
     timestamp: float
 
 
 def decide_marts_run(
-    latest_release_success: RunSeen | None,
+    latest_lake_write: RunSeen | None,
     releases_in_flight: int,
     latest_marts_start: RunSeen | None,
     marts_in_flight: int,
 ) -> dg.RunRequest | dg.SkipReason:
-    """One marts run after the last release that landed since the marts last started.
+    """One marts run once the lake has changed since the marts last started reading it.
 
-    ``latest_release_success`` carries the end time of the newest successful release run,
-    ``latest_marts_start`` the start (or creation) time of the newest marts run.
+    ``latest_lake_write`` carries the time of the newest ``lake/release_tables``
+    materialisation and the run that wrote it; ``latest_marts_start`` the start (or
+    creation) time of the newest marts run.
     """
-    if latest_release_success is None:
-        return dg.SkipReason("no release run has succeeded yet")
+    if latest_lake_write is None:
+        return dg.SkipReason("no release has been published to the lake yet")
     if releases_in_flight:
         return dg.SkipReason(f"waiting for {releases_in_flight} release run(s) to finish")
     if marts_in_flight:
         return dg.SkipReason("a marts run is already queued or running")
-    if latest_marts_start and latest_marts_start.timestamp >= latest_release_success.timestamp:
+    if latest_marts_start and latest_marts_start.timestamp >= latest_lake_write.timestamp:
         return dg.SkipReason(f"marts run {latest_marts_start.run_id} already read the lake")
     return dg.RunRequest(
-        run_key=f"marts-after:{latest_release_success.run_id}",
+        run_key=f"marts-after:{latest_lake_write.run_id}",
         tags={
             TRIGGER_TAG: "marts_after_releases_sensor",
-            AFTER_RUN_TAG: latest_release_success.run_id,
+            AFTER_RUN_TAG: latest_lake_write.run_id,
         },
     )
 
@@ -293,18 +319,14 @@ def _count(instance: dg.DagsterInstance, job_name: str) -> int:
     return instance.get_runs_count(dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT_STATUSES))
 
 
-def _latest_release_success(instance: dg.DagsterInstance) -> RunSeen | None:
-    # A few recent successes: creation order is not end order when runs overlap.
-    records = instance.get_run_records(
-        dg.RunsFilter(job_name=RELEASE_JOB_NAME, statuses=[dg.DagsterRunStatus.SUCCESS]),
-        limit=20,
-        order_by="create_timestamp",
+def _latest_lake_write(instance: dg.DagsterInstance) -> RunSeen | None:
+    result = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=PUBLISHED_ASSET_KEY), limit=1
     )
-    ended = [(r.end_time or r.create_timestamp.timestamp(), r.dagster_run.run_id) for r in records]
-    if not ended:
+    if not result.records:
         return None
-    timestamp, run_id = max(ended)
-    return RunSeen(run_id, timestamp)
+    record = result.records[0]
+    return RunSeen(record.run_id, record.timestamp)
 
 
 def _latest_marts_start(instance: dg.DagsterInstance) -> RunSeen | None:
@@ -321,17 +343,17 @@ def _latest_marts_start(instance: dg.DagsterInstance) -> RunSeen | None:
     minimum_interval_seconds=MARTS_SENSOR_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
-        "Runs marts_job (dbt build) once no release run is in flight and a release succeeded "
+        "Runs marts_job (dbt build) once no release run is in flight and the lake was written "
         "after the last marts run started: one marts rebuild per batch of releases."
     ),
 )
 def marts_after_releases_sensor(
     context: dg.SensorEvaluationContext,
 ) -> dg.RunRequest | dg.SkipReason:
-    """Gather the latest release and marts runs; let ``decide_marts_run`` choose."""
+    """Gather the latest lake write and marts runs; let ``decide_marts_run`` choose."""
     instance = context.instance
     return decide_marts_run(
-        _latest_release_success(instance),
+        _latest_lake_write(instance),
         _count(instance, RELEASE_JOB_NAME),
         _latest_marts_start(instance),
         _count(instance, MARTS_JOB_NAME),

@@ -61,14 +61,13 @@ def test_ui_every_asset_is_owned_by_the_platform_team(defs):
     assert owners == {("team:data-platform",)}
 
 
-def test_ui_python_assets_carry_the_parser_code_version(defs):
+def test_ui_lake_asset_carries_the_parser_code_version(defs):
     from parsers.release import PARSER_VERSION
 
-    graph = defs.resolve_asset_graph()
-    for layer in ("extracted", "lake"):
-        node = graph.get(dg.AssetKey([layer, "projects"]))
-        assert node.code_version == f"parser-{PARSER_VERSION}"
-        assert "python" in node.kinds
+    node = defs.resolve_asset_graph().get(dg.AssetKey(["lake", "release_tables"]))
+
+    assert node.code_version == f"parser-{PARSER_VERSION}"
+    assert {"python", "parquet"} <= set(node.kinds)
 
 
 def test_ui_dbt_models_show_description_column_schema_and_pool(defs):

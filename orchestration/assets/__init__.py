@@ -1,8 +1,8 @@
-"""Assets, one module per layer: extracted, lake, dbt.
+"""Assets, one module per layer: the lake (raw files → Parquet) and dbt.
 
 Shared asset attributes live here so every layer states them the same way: who owns
 the assets, and which version of the parsing code produced a materialisation (bumping
-``parsers.release.PARSER_VERSION`` marks every extracted and lake partition stale).
+``parsers.release.PARSER_VERSION`` marks every lake partition stale).
 """
 
 from parsers.release import PARSER_VERSION

@@ -2,7 +2,7 @@
 
 The translator keeps five rules: a model's group is its dbt folder (staging,
 intermediate, marts), its key is prefixed by that layer, the ``lake`` sources
-are the ``lake/<table>`` assets this code location writes, so the graph is connected,
+are the ``lake/release_tables`` asset this code location writes, so the graph is connected,
 every model is owned by the platform team, and the marts carry a freshness expectation.
 Descriptions and column schemas come from the dbt yml (dagster-dbt's defaults).
 dbt builds into a separate file that replaces the live warehouse only when the whole build
@@ -16,9 +16,16 @@ from datetime import timedelta
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from orchestration.assets import OWNERS
+from orchestration.assets.lake import LAKE_KEY
 from orchestration.dbt_project import budget_dbt_project
 from orchestration.resources import WAREHOUSE_PATH_ENV, LakeResource
 from orchestration.warehouse import (
@@ -47,12 +54,16 @@ def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
-    """Layer-prefixed keys and layer groups; sources are the lake assets."""
+    """Layer-prefixed keys and layer groups; every source is the one lake asset."""
+
+    def __init__(self) -> None:
+        # The six lake sources are tables of one asset, so they share its key.
+        super().__init__(DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        """Sources → ``lake/<table>``; every other node → ``<layer>/<name>``."""
+        """Sources → ``lake/release_tables`` (one asset, six tables); others ``<layer>/<name>``."""
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["lake", dbt_resource_props["name"]])
+            return LAKE_KEY
         return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

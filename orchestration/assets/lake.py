@@ -1,96 +1,164 @@
-"""Write each release's validated, reconciled tables to the Parquet lake.
+"""The lake: every release's validated, reconciled tables, as Parquet.
 
-``lake/<table>`` assets are partitioned like ``extracted/<table>``; one step per
-release writes all six tables (a release lands as a unit). The step runs only when the
-blocking schema and reconciliation checks on ``extracted/`` passed, so what reaches the
-lake, and from there the marts, has every total reconciled or explained as rounding.
+One asset, ``lake/release_tables``, partitioned by release: a partition is one release's
+six tables (``parquet/<table>/release_id=<id>/``), published together or not at all. A run
+may cover one release (a sensor's new file) or thousands (``make run``, a backfill:
+``BackfillPolicy.single_run``), and pays Dagster's per-run and per-event costs once per
+run and once per release, not once per table; the releases of a run are parsed in a pool
+of processes (orchestration/publish.py).
+
+The checks judge each release on its own: one that fails its Pandera schemas or does not
+reconcile is quarantined and never written, while the rest of its batch lands. A run of
+one release reports that release's check results; a batch reports one result per check
+naming every release that failed it. Schema and reconciliation checks are blocking: a run
+with a failed release fails, and nothing downstream of it in that run executes.
 """
 
 import dagster as dg
 import pandas as pd
 
 from orchestration.assets import OWNERS, PARSER_CODE_VERSION
-from orchestration.assets.extracted import TOTAL_COLUMNS, extracted_key
-from orchestration.lake import write_partition
-from orchestration.metadata import MetadataDict, sum_wan
-from orchestration.partitions import release_fingerprint, release_partitions
+from orchestration.checks import (
+    NUMBERING_CHECK,
+    RECONCILIATION_CHECKS,
+    RECONCILIATION_DESCRIPTIONS,
+    combine_release_checks,
+    schema_check_name,
+)
+from orchestration.metadata import FAILURE_ROWS, frame_to_markdown
+from orchestration.partitions import release_partitions
+from orchestration.publish import CheckOutcome, PublishedRelease, publish_releases
 from orchestration.resources import LakeResource
 from parsers.release import TABLE_NAMES
-from parsers.schemas import SCHEMAS
+
+RAW_RELEASE_KEY = dg.AssetKey(["raw", "release_files"])
+LAKE_KEY = dg.AssetKey(["lake", "release_tables"])
+TABLE_DESCRIPTIONS = {
+    "releases": "one row per raw release: provenance, layout, department, counts",
+    "budget_units": "预算单位 of a release, with their printed subtotals where declared",
+    "declared_totals": "合计 rows as printed: the release's declared grand totals (万元)",
+    "projects": "项目: amounts in 万元 by funding source, goal, raw indicators",
+    "indicators": "绩效指标 of each project: levels, name, period and annual targets",
+    "parse_warnings": "everything the parser repaired or could not read, with line numbers",
+}
+CHECK_NAMES: tuple[str, ...] = (
+    *(schema_check_name(table) for table in TABLE_NAMES),
+    *RECONCILIATION_CHECKS,
+    NUMBERING_CHECK,
+)
+
+raw_release_files = dg.AssetSpec(
+    RAW_RELEASE_KEY,
+    group_name="raw",
+    partitions_def=release_partitions,
+    kinds={"text"},
+    owners=OWNERS,
+    description="The raw release files, data_lake/raw/<release_id>.txt (plus .meta.json sidecar).",
+)
+
+_CHECK_SPECS = [
+    *(
+        dg.AssetCheckSpec(
+            schema_check_name(table),
+            asset=LAKE_KEY,
+            blocking=True,
+            description=f"The {table} table passes its Pandera schema (lazy: all failures).",
+        )
+        for table in TABLE_NAMES
+    ),
+    *(
+        dg.AssetCheckSpec(
+            name, asset=LAKE_KEY, blocking=True, description=RECONCILIATION_DESCRIPTIONS[name]
+        )
+        for name in RECONCILIATION_CHECKS
+    ),
+    dg.AssetCheckSpec(
+        NUMBERING_CHECK,
+        asset=LAKE_KEY,
+        blocking=False,
+        description="Each project's indicator count agrees with the numbering it prints.",
+    ),
+]
 
 
-def lake_key(table: str) -> dg.AssetKey:
-    """``lake/<table>``."""
-    return dg.AssetKey(["lake", table])
+def _description() -> str:
+    tables = "\n".join(
+        f"- `parquet/{table}/release_id=<id>/part-0.parquet`: {text}"
+        for table, text in TABLE_DESCRIPTIONS.items()
+    )
+    return (
+        "One release's six tables, parsed from its raw file, validated, reconciled and "
+        f"written as Parquet (docs/data_contract.md):\n\n{tables}"
+    )
 
 
-def schema_dtypes(table: str) -> dict[str, str]:
-    """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
-    schema = SCHEMAS.get(table)
-    columns = getattr(schema, "columns", None) or {}
-    return {name: str(column.dtype) for name, column in columns.items()}
+def _check_result(published: PublishedRelease, check_name: str) -> CheckOutcome | None:
+    return next((r for r in published.check_results if r.check_name == check_name), None)
 
 
-def published_source(releases: pd.DataFrame) -> MetadataDict:
-    """Which raw bytes this partition was parsed from (the raw sensor compares the hash)."""
-    if releases.empty:
-        return {}
-    row = releases.iloc[0]
-    return {
-        "source_file": str(row["source_file"]),
-        "source_sha256": str(row["source_sha256"]),
-        "source_bytes": int(row["source_bytes"]),
-        "parser_version": str(row["parser_version"]),
-    }
-
-
-def column_schema(table: str) -> dg.TableSchema:
-    """The Pandera schema's columns, as Dagster shows them on the asset page."""
-    columns = getattr(SCHEMAS.get(table), "columns", None) or {}
-    return dg.TableSchema(
-        columns=[
-            dg.TableColumn(name, str(column.dtype), description=column.description)
-            for name, column in columns.items()
-        ]
+def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Failure:
+    """The step's failure for releases that never reached their checks (parse error, no file)."""
+    if len(refused) == 1 and n_releases == 1:
+        return dg.Failure(description=refused[0].refusal, metadata=refused[0].refusal_metadata)
+    table = frame_to_markdown(
+        pd.DataFrame(
+            {"release_id": [p.release_id for p in refused], "why": [p.refusal for p in refused]}
+        ),
+        FAILURE_ROWS,
+    )
+    shown = "; ".join(f"{p.release_id}: {p.refusal}" for p in refused[:3])
+    return dg.Failure(
+        description=f"{len(refused)} of {n_releases} releases could not be read. {shown}",
+        metadata={"refused": dg.MetadataValue.md(table), "n_refused": len(refused)},
     )
 
 
 @dg.multi_asset(
-    name="lake_release",
+    name="lake_release_tables",
     partitions_def=release_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     specs=[
         dg.AssetSpec(
-            lake_key(table),
+            LAKE_KEY,
             group_name="lake",
-            deps=[extracted_key(table)],
+            deps=[RAW_RELEASE_KEY],
             kinds={"python", "parquet"},
             owners=OWNERS,
             code_version=PARSER_CODE_VERSION,
-            description=f"parquet/{table}/release_id=<id>/part-0.parquet, one file per release.",
-            metadata={"dagster/column_schema": column_schema(table)},
+            description=_description(),
+            # Materialised per release below, only for the releases that landed.
+            skippable=True,
         )
-        for table in TABLE_NAMES
     ],
-    ins={table: dg.AssetIn(extracted_key(table)) for table in TABLE_NAMES},
+    check_specs=_CHECK_SPECS,
 )
-def lake_release(context: dg.AssetExecutionContext, lake: LakeResource, **frames: pd.DataFrame):
-    """Write one release's tables as Parquet, replacing exactly its own partitions."""
-    release_id = context.partition_key
-    source = published_source(frames["releases"])
-    if source:
-        # The raw sensor compares this with the raw file (and sidecar) it sees now.
-        raw_path = lake.raw_dir / source["source_file"]
-        if raw_path.exists():
-            source["release_fingerprint"] = release_fingerprint(raw_path, source["source_sha256"])
-    for table in TABLE_NAMES:
-        frame = frames[table]
-        path = write_partition(frame, table, release_id, lake.lake_path, schema_dtypes(table))
-        metadata: MetadataDict = {
-            "path": dg.MetadataValue.path(str(path)),
-            "dagster/row_count": len(frame),
-            **source,
+def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
+    """Publish every release of the run's partitions; materialise exactly the ones that landed."""
+    release_ids = context.partition_keys
+    published = publish_releases(
+        [lake.raw_dir / f"{release_id}.txt" for release_id in release_ids],
+        lake.lake_path,
+        lake.quarantine_dir,
+        LAKE_KEY,
+    )
+    for release in published:
+        if release.landed:
+            yield dg.AssetMaterialization(
+                asset_key=LAKE_KEY, partition=release.release_id, metadata=release.metadata
+            )
+        else:
+            context.log.error(f"{release.release_id}: not published. {release.refusal}")
+    checked = [release for release in published if release.check_results]
+    for check_name in CHECK_NAMES:
+        per_release = {
+            release.release_id: result
+            for release in checked
+            if (result := _check_result(release, check_name)) is not None
         }
-        total_column = TOTAL_COLUMNS.get(table)
-        if total_column and total_column in frame.columns:
-            metadata[total_column] = float(sum_wan(frame[total_column]))
-        yield dg.MaterializeResult(asset_key=lake_key(table), metadata=metadata)
+        if per_release:
+            yield combine_release_checks(check_name, LAKE_KEY, per_release)
+    landed = sum(release.landed for release in published)
+    context.log.info(f"published {landed} of {len(published)} releases to {lake.parquet_dir}")
+    refused = [release for release in published if not release.check_results]
+    if refused:
+        raise _refusals_failure(refused, len(published))

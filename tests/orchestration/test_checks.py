@@ -13,6 +13,7 @@ import pytest
 
 from orchestration.checks import (
     RECONCILIATION_CHECKS,
+    combine_release_checks,
     reconciliation_check_result,
     reconciliation_check_results,
     validate_frame,
@@ -24,7 +25,7 @@ from parsers.schemas import SCHEMAS
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = RAW / "guangzhou-baiyun-political-legal-committee.txt"
 UNIT_ZH = "中共广州市白云区区委政法委员会"
-KEY = dg.AssetKey(["extracted", "projects"])
+KEY = dg.AssetKey(["lake", "release_tables"])
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +125,7 @@ def test_validate_frame_passes_real_projects(baiyun_tables):
         "projects",
         baiyun_tables["projects"],
         SCHEMAS["projects"],
-        dg.AssetKey(["extracted", "projects"]),
+        dg.AssetKey(["lake", "release_tables"]),
     )
 
     assert validation.result.passed
@@ -137,7 +138,7 @@ def test_validate_frame_fails_naming_line_when_amount_is_negative(baiyun_tables)
     projects.at[row, "fiscal_wan"] = Decimal("-447.00")
 
     validation = validate_frame(
-        "projects", projects, SCHEMAS["projects"], dg.AssetKey(["extracted", "projects"])
+        "projects", projects, SCHEMAS["projects"], dg.AssetKey(["lake", "release_tables"])
     )
 
     assert not validation.result.passed
@@ -153,7 +154,7 @@ def test_numbering_check_fails_naming_the_project_whose_item_lost_its_number():
 
     tables = parse_release(RAW / "guangzhou-government-services-data-bureau.txt").tables
     result = numbering_check_result(
-        tables["indicators"], tables["projects"], dg.AssetKey(["extracted", "indicators"])
+        tables["indicators"], tables["projects"], dg.AssetKey(["lake", "release_tables"])
     )
     assert not result.passed
     assert result.metadata["offending_source_lines"].value == [26]
@@ -166,7 +167,57 @@ def test_numbering_check_passes_when_every_number_is_printed_once():
 
     tables = parse_release(RAW / "guangzhou-baiyun-political-legal-committee.txt").tables
     result = numbering_check_result(
-        tables["indicators"], tables["projects"], dg.AssetKey(["extracted", "indicators"])
+        tables["indicators"], tables["projects"], dg.AssetKey(["lake", "release_tables"])
     )
     assert result.passed
     assert result.metadata["n_projects_compared"].value == 16
+
+
+def _outcome(passed: bool, description: str | None = None, warn: bool = False):
+    severity = dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR
+    return dg.AssetCheckResult(
+        passed=passed, severity=severity, description=description, metadata={"n_compared": 3}
+    )
+
+
+def test_combine_release_checks_keeps_a_single_release_result_and_names_the_release():
+    combined = combine_release_checks(
+        "projects_sum_to_declared_total", KEY, {"r1": _outcome(False, "合计 off by 1.00")}
+    )
+
+    assert not combined.passed
+    assert combined.description == "合计 off by 1.00"
+    assert combined.metadata["release_id"].value == "r1"
+    assert combined.metadata["n_compared"].value == 3
+
+
+def test_combine_release_checks_passes_a_batch_only_when_every_release_passed():
+    combined = combine_release_checks("x", KEY, {"r1": _outcome(True), "r2": _outcome(True)})
+
+    assert combined.passed
+    assert {name: value.value for name, value in combined.metadata.items()} == {
+        "n_releases": 2,
+        "n_releases_failed": 0,
+    }
+
+
+def test_combine_release_checks_names_each_failing_release_of_a_batch():
+    per_release = {
+        "r1": _outcome(True),
+        "r2": _outcome(False, "unit A off by 1.00"),
+        "r3": _outcome(False, "unit B off by 2.00"),
+    }
+
+    combined = combine_release_checks("x", KEY, per_release)
+
+    assert not combined.passed
+    assert combined.severity == dg.AssetCheckSeverity.ERROR
+    assert combined.description.startswith("2 of 3 releases fail.")
+    assert "r2: unit A off by 1.00" in combined.description
+    assert combined.metadata["failed_release_ids"].value == ["r2", "r3"]
+
+
+def test_combine_release_checks_only_warns_when_every_failure_was_a_warning():
+    per_release = {"r1": _outcome(False, "gap", warn=True), "r2": _outcome(True)}
+
+    assert combine_release_checks("x", KEY, per_release).severity == dg.AssetCheckSeverity.WARN

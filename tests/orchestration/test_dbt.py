@@ -23,10 +23,10 @@ def test_translator_groups_model_by_its_first_folder_when_nested():
     assert TRANSLATOR.get_group_name(props) == "staging"
 
 
-def test_translator_maps_lake_source_to_lake_asset():
+def test_translator_maps_every_lake_source_to_the_one_lake_asset():
     props = {"resource_type": "source", "source_name": "lake", "name": "projects", "fqn": []}
 
-    assert TRANSLATOR.get_asset_key(props) == dg.AssetKey(["lake", "projects"])
+    assert TRANSLATOR.get_asset_key(props) == dg.AssetKey(["lake", "release_tables"])
 
 
 def test_dbt_layer_of_seed_is_seeds():

@@ -4,18 +4,14 @@ import dagster as dg
 import pytest
 
 TABLES = ("releases", "budget_units", "declared_totals", "projects", "indicators", "parse_warnings")
-EXPECTED_PIPELINE_KEYS = {
-    "raw/release_files",
-    *(f"extracted/{table}" for table in TABLES),
-    *(f"lake/{table}" for table in TABLES),
-}
+EXPECTED_PIPELINE_KEYS = {"raw/release_files", "lake/release_tables"}
 EXPECTED_PIPELINE_CHECKS = {
-    *(f"extracted/{table}:{table}_matches_schema" for table in TABLES),
-    "extracted/projects:units_sum_to_declared_total",
-    "extracted/projects:projects_sum_to_declared_total",
-    "extracted/projects:projects_sum_to_unit_subtotal",
-    "extracted/projects:funding_sources_sum_to_project_total",
-    "extracted/indicators:indicator_numbering_matches_printed",
+    *(f"lake/release_tables:{table}_matches_schema" for table in TABLES),
+    "lake/release_tables:units_sum_to_declared_total",
+    "lake/release_tables:projects_sum_to_declared_total",
+    "lake/release_tables:projects_sum_to_unit_subtotal",
+    "lake/release_tables:funding_sources_sum_to_project_total",
+    "lake/release_tables:indicator_numbering_matches_printed",
 }
 # The named marts (STYLE.md) that must come out of dbt, each under its layer's prefix.
 EXPECTED_DBT_KEYS = {
@@ -72,17 +68,18 @@ def test_definitions_dbt_groups_are_the_dbt_folders(asset_graph):
             assert key.path[0] == node.group_name
 
 
-def test_definitions_staging_reads_the_lake_assets(asset_graph):
-    parents = asset_graph.get(dg.AssetKey(["staging", "stg_lake__projects"])).parent_keys
-
-    assert parents == {dg.AssetKey(["lake", "projects"])}
-
-
-def test_definitions_lake_and_extracted_are_partitioned_by_release(asset_graph):
+def test_definitions_every_staging_model_of_a_lake_table_reads_the_lake_asset(asset_graph):
     for table in TABLES:
-        for layer in ("extracted", "lake"):
-            partitions_def = asset_graph.get(dg.AssetKey([layer, table])).partitions_def
-            assert partitions_def == dg.DynamicPartitionsDefinition(name="releases")
+        parents = asset_graph.get(dg.AssetKey(["staging", f"stg_lake__{table}"])).parent_keys
+
+        assert parents == {dg.AssetKey(["lake", "release_tables"])}, table
+
+
+def test_definitions_lake_is_partitioned_by_release_and_runs_a_span_in_one_run(asset_graph):
+    lake = asset_graph.get(dg.AssetKey(["lake", "release_tables"]))
+
+    assert lake.partitions_def == dg.DynamicPartitionsDefinition(name="releases")
+    assert lake.backfill_policy == dg.BackfillPolicy.single_run()
 
 
 def test_definitions_pipeline_checks_are_blocking(asset_graph):

@@ -47,10 +47,10 @@ def test_release_job_writes_every_lake_table_when_release_is_clean(
 def test_release_job_keeps_failing_frame_out_of_lake_when_schema_check_fails(
     dbt_manifest, lake_dir, instance, monkeypatch
 ):
-    from orchestration.assets import extracted
+    from orchestration import publish
 
     never_negative = pa.DataFrameSchema({"total_wan": pa.Column(object, pa.Check(lambda s: s < 0))})
-    monkeypatch.setitem(extracted.SCHEMAS, "projects", never_negative)
+    monkeypatch.setitem(publish.SCHEMAS, "projects", never_negative)
     _copy_baiyun(lake_dir)
 
     outcome = _run(instance, BAIYUN)
@@ -75,7 +75,7 @@ def test_release_job_fails_naming_unit_when_a_subtotal_does_not_reconcile(
 
     assert not outcome.success
     failed = " ".join(outcome.failed_checks)
-    assert "extracted/projects:projects_sum_to_unit_subtotal" in failed
+    assert "lake/release_tables:projects_sum_to_unit_subtotal" in failed
     assert "中共广州市白云区区委政法委员会" in failed
     assert "funding_sources_sum_to_project_total" not in failed
     # A release that does not reconcile never reaches the lake, hence never the marts.
@@ -140,3 +140,31 @@ def test_release_job_quarantines_a_release_whose_sidecar_is_not_json(
     report = (lake_dir / "quarantine" / BAIYUN / "REPORT.md").read_text(encoding="utf-8")
     assert f"{BAIYUN}.meta.json: sidecar is not UTF-8 JSON" in report
     assert not partition_path(lake_dir, "projects", BAIYUN).exists()
+
+
+def test_release_job_over_a_span_lands_the_good_releases_and_names_the_bad_one(
+    dbt_manifest, lake_dir, instance
+):
+    from orchestration.definitions import defs
+    from orchestration.partitions import register_releases
+    from orchestration.run_all import run_job
+
+    releases = sorted(path.stem for path in RAW.glob("*.txt"))
+    for release_id in releases:
+        text = (RAW / f"{release_id}.txt").read_text(encoding="utf-8")
+        if release_id == BAIYUN:
+            text = text.replace("合计\t1,989.76", "合计\t1,999.76", 1)
+        (lake_dir / "raw" / f"{release_id}.txt").write_text(text, encoding="utf-8")
+    register_releases(instance, releases)
+
+    outcome = run_job(defs, "release_job", instance, span=(releases[0], releases[-1]))
+
+    assert not outcome.success
+    assert outcome.partition_key == f"{releases[0]}..{releases[-1]}"
+    failed = " ".join(outcome.failed_checks)
+    assert "projects_sum_to_declared_total" in failed
+    assert f"1 of {len(releases)} releases fail. {BAIYUN}:" in failed
+    landed = [r for r in releases if partition_path(lake_dir, "projects", r).exists()]
+    assert landed == [r for r in releases if r != BAIYUN]
+    materialized = instance.get_materialized_partitions(dg.AssetKey(["lake", "release_tables"]))
+    assert materialized == set(landed)

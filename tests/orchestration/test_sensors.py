@@ -12,9 +12,15 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.partitions import RELEASE_PARTITIONS_NAME, file_sha256
+from orchestration.partitions import (
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    RELEASE_PARTITIONS_NAME,
+    file_sha256,
+)
 from orchestration.resources import LakeResource
 from orchestration.sensors import (
+    PUBLISHED_ASSET_KEY,
     RawFileState,
     RunSeen,
     decide_marts_run,
@@ -210,6 +216,26 @@ def test_raw_sensor_requests_nothing_on_the_next_tick_when_nothing_changed(insta
     assert second.cursor == first.cursor
 
 
+def test_raw_sensor_runs_several_new_files_as_one_run_over_their_partitions(instance, lake):
+    for release_id in ("a-release", "b-release", "c-release"):
+        _drop(lake, release_id)
+
+    result = _evaluate(instance, lake)
+
+    (request,) = result.run_requests
+    assert request.partition_key is None
+    assert request.tags[RANGE_START_TAG] == "a-release"
+    assert request.tags[RANGE_END_TAG] == "c-release"
+    assert request.run_key.startswith("new:a-release..c-release:")
+    assert list(result.dynamic_partitions_requests[0].partition_keys) == [
+        "a-release",
+        "b-release",
+        "c-release",
+    ]
+    # The same files seen afresh ask for the same run: Dagster launches a run key once.
+    assert _evaluate(instance, lake).run_requests[0].run_key == request.run_key
+
+
 def test_raw_sensor_reruns_just_the_changed_release(instance, lake):
     _drop(lake, BAIYUN)
     _drop(lake, "second-release")
@@ -272,7 +298,7 @@ def test_decide_marts_run_skips_while_a_marts_run_is_queued():
     assert isinstance(decision, dg.SkipReason)
 
 
-def test_decide_marts_run_skips_before_any_release_succeeded():
+def test_decide_marts_run_skips_before_any_release_was_published():
     assert isinstance(decide_marts_run(None, 0, None, 0), dg.SkipReason)
 
 
@@ -281,13 +307,22 @@ def _noop() -> None:
     pass
 
 
-def _stand_in_job(name: str) -> dg.JobDefinition:
+@dg.op
+def _publish_one_release():
+    """What a release run leaves behind for the marts sensor: a lake materialisation."""
+    yield dg.AssetMaterialization(asset_key=PUBLISHED_ASSET_KEY, partition="a-release")
+    yield dg.Output(None)
+
+
+def _stand_in_job(name: str, op=_noop) -> dg.JobDefinition:
     """A trivial job under a real job's name: the marts sensor looks at job names only."""
-    return dg.GraphDefinition(name=name, node_defs=[_noop]).to_job()
+    return dg.GraphDefinition(name=name, node_defs=[op]).to_job()
 
 
-def test_marts_sensor_requests_marts_after_a_release_run_succeeded(instance):
-    release_run = _stand_in_job("release_job").execute_in_process(instance=instance)
+def test_marts_sensor_requests_marts_after_a_release_was_published(instance):
+    release_run = _stand_in_job("release_job", _publish_one_release).execute_in_process(
+        instance=instance
+    )
 
     decision = marts_after_releases_sensor(dg.build_sensor_context(instance=instance))
 
@@ -295,8 +330,16 @@ def test_marts_sensor_requests_marts_after_a_release_run_succeeded(instance):
     assert decision.run_key == f"marts-after:{release_run.run_id}"
 
 
-def test_marts_sensor_requests_nothing_once_the_marts_ran_after_the_release(instance):
+def test_marts_sensor_ignores_a_release_run_that_published_nothing(instance):
     _stand_in_job("release_job").execute_in_process(instance=instance)
+
+    decision = marts_after_releases_sensor(dg.build_sensor_context(instance=instance))
+
+    assert isinstance(decision, dg.SkipReason)
+
+
+def test_marts_sensor_requests_nothing_once_the_marts_ran_after_the_release(instance):
+    _stand_in_job("release_job", _publish_one_release).execute_in_process(instance=instance)
     _stand_in_job("marts_job").execute_in_process(instance=instance)
 
     decision = marts_after_releases_sensor(dg.build_sensor_context(instance=instance))

@@ -1,0 +1,271 @@
+"""Publish releases to the lake: parse → validate → reconcile → write, one release at a time.
+
+Every release is decided on its own, whether it runs alone (a sensor's new file) or in a
+batch of a thousand (``make run``, a backfill): it lands only when its six frames pass their
+Pandera schemas and its parts add up to its declared totals; otherwise it goes to the
+quarantine with a report, and its previously published partition stays as it was. A bad
+release never holds back the others of its batch.
+
+Releases of a batch run in a pool of worker processes (parsing and Pandera are CPU-bound),
+each returning a small ``PublishedRelease``, never frames: check results and the
+materialisation metadata are built where the frames are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.checks import (
+    numbering_check_result,
+    reconciliation_check_results,
+    validate_frame,
+)
+from orchestration.lake import write_partition
+from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
+from orchestration.partitions import release_fingerprint, sidecar_path
+from orchestration.quarantine import earlier_twin, quarantine_release
+from parsers.errors import ParseError
+from parsers.reconciliation import reconcile
+from parsers.release import PARSER_VERSION, TABLE_NAMES, parse_release
+from parsers.schemas import SCHEMAS
+
+# The money column whose sum is worth a glance per table (absent: no money in it).
+TOTAL_COLUMNS = {
+    "budget_units": "declared_total_wan",
+    "declared_totals": "total_wan",
+    "projects": "total_wan",
+}
+# Below this many releases a batch is parsed in this process: a pool costs more than it saves.
+MIN_RELEASES_FOR_POOL = 4
+
+
+class CheckOutcome(NamedTuple):
+    """One check's result for one release, in a form that crosses a process boundary.
+
+    (``AssetCheckResult`` does not survive pickling; the asset turns these back into one.)
+    """
+
+    check_name: str
+    passed: bool
+    severity: dg.AssetCheckSeverity
+    description: str | None
+    metadata: MetadataDict
+
+    @classmethod
+    def of(cls, result: dg.AssetCheckResult) -> CheckOutcome:
+        """The parts of a check result that the run reports."""
+        return cls(
+            result.check_name or "",
+            result.passed,
+            result.severity,
+            result.description,
+            dict(result.metadata or {}),
+        )
+
+
+@dataclass
+class PublishedRelease:
+    """What publishing one release did: landed or not, why, its checks and its metadata."""
+
+    release_id: str
+    landed: bool
+    check_results: list[CheckOutcome] = field(default_factory=list)
+    metadata: MetadataDict = field(default_factory=dict)
+    # Set when the release never got as far as its checks (no file, parse error, duplicate).
+    refusal: str | None = None
+    refusal_metadata: MetadataDict = field(default_factory=dict)
+    quarantine: str | None = None
+
+    @property
+    def failed_checks(self) -> list[str]:
+        """Names of the blocking (ERROR) checks that failed."""
+        return [
+            result.check_name
+            for result in self.check_results
+            if not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
+        ]
+
+
+def load_sidecar(raw_path: Path) -> dict | None:
+    """The optional ``<release_id>.meta.json`` next to a raw release, or None.
+
+    Raises:
+        ParseError: the sidecar is not a JSON object (so the release is quarantined, not half-read).
+    """
+    sidecar = sidecar_path(raw_path)
+    if not sidecar.exists():
+        return None
+    try:
+        content = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParseError(sidecar, None, f"sidecar is not UTF-8 JSON: {error}") from error
+    if not isinstance(content, dict):
+        raise ParseError(sidecar, None, "sidecar must be a JSON object of release facts")
+    return content
+
+
+def source_metadata(raw_path: Path) -> MetadataDict:
+    """Which exact bytes a materialisation came from (the raw sensor compares the fingerprint)."""
+    data = raw_path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    return {
+        "source_file": raw_path.name,
+        "source_sha256": digest,
+        "source_bytes": len(data),
+        "release_fingerprint": release_fingerprint(raw_path, digest),
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def tables_metadata(tables: dict[str, pd.DataFrame], lake_dir: Path) -> MetadataDict:
+    """Rows per table, Σ money where a table has money, the projects preview and the warnings."""
+    projects = tables["projects"]
+    metadata: MetadataDict = {
+        "dagster/row_count": len(projects),
+        "path": dg.MetadataValue.path(str(lake_dir / "parquet")),
+    }
+    for table in TABLE_NAMES:
+        metadata[f"rows/{table}"] = len(tables[table])
+    for table, column in TOTAL_COLUMNS.items():
+        if column in tables[table].columns:
+            metadata[f"{table}.{column}"] = float(sum_wan(tables[table][column]))
+    metadata["projects_preview"] = dg.MetadataValue.md(frame_to_markdown(projects))
+    warnings = tables["parse_warnings"]
+    if len(warnings):
+        columns = [c for c in ("source_line", "code", "message") if c in warnings.columns]
+        metadata["warnings"] = dg.MetadataValue.md(
+            frame_to_markdown(warnings[columns], FAILURE_ROWS)
+        )
+    return metadata
+
+
+def _refuse(
+    release_id: str, raw_path: Path, quarantine_dir: Path | None, why: str, **metadata
+) -> PublishedRelease:
+    folder = (
+        quarantine_release(quarantine_dir, release_id, raw_path, why)
+        if quarantine_dir is not None
+        else None
+    )
+    return PublishedRelease(
+        release_id,
+        landed=False,
+        refusal=why,
+        refusal_metadata={"source_file": raw_path.name, **metadata},
+        quarantine=str(folder) if folder else None,
+    )
+
+
+def publish_release(
+    raw_path: Path, lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
+) -> PublishedRelease:
+    """Parse, validate and reconcile one raw release; write its six tables only if all pass.
+
+    Never raises for a bad document: the result says why it was refused and where its
+    quarantine report is. ``asset_key`` is the asset the check results are about.
+    """
+    release_id = raw_path.stem
+    if not raw_path.exists():
+        missing = f"no raw file {raw_path.name} in {raw_path.parent}"
+        return _refuse(release_id, raw_path, None, missing)
+    twin = earlier_twin(raw_path)
+    if twin is not None:
+        reason = f"{raw_path.name} has the same bytes as {twin.name}: the same release twice"
+        return _refuse(release_id, raw_path, quarantine_dir, reason)
+    try:
+        release = parse_release(raw_path, load_sidecar(raw_path))
+    except ParseError as error:
+        line = error.line_no if error.line_no is not None else -1
+        return _refuse(
+            release_id,
+            raw_path,
+            quarantine_dir,
+            f"Parse error: {error}",
+            source_line=line,
+            reason=error.reason,
+        )
+
+    validated: dict[str, pd.DataFrame] = {}
+    failures: dict[str, pd.DataFrame] = {}
+    results: list[dg.AssetCheckResult] = []
+    for table in TABLE_NAMES:
+        validation = validate_frame(table, release.tables[table], SCHEMAS[table], asset_key)
+        if validation.failure_cases is not None:
+            failures[f"{table}.failure_cases"] = validation.failure_cases
+        validated[table] = validation.frame
+        results.append(validation.result)
+    reconciled = reconcile(validated)
+    reconciliation = reconciliation_check_results(reconciled, asset_key)
+    results.extend(reconciliation)
+    numbering = numbering_check_result(validated["indicators"], validated["projects"], asset_key)
+    results.append(numbering)
+    failed_checks = [result.check_name for result in reconciliation if not result.passed]
+    if failed_checks:
+        failures["reconciliation"] = reconciled[reconciled["status"] == "mismatch"]
+
+    published = PublishedRelease(
+        release_id, landed=not failures, check_results=[CheckOutcome.of(r) for r in results]
+    )
+    if failures:
+        reason = "Failed: " + ", ".join(
+            [f"{name.split('.')[0]} schema" for name in failures if name.endswith("failure_cases")]
+            + [str(name) for name in failed_checks]
+        )
+        folder = quarantine_release(quarantine_dir, release_id, raw_path, reason, failures)
+        published.quarantine = str(folder)
+        published.refusal = f"{reason}; see {folder}"
+        return published
+    for table in TABLE_NAMES:
+        write_partition(validated[table], table, release_id, lake_dir, schema_dtypes(table))
+    published.metadata = {**source_metadata(raw_path), **tables_metadata(validated, lake_dir)}
+    return published
+
+
+def schema_dtypes(table: str) -> dict[str, str]:
+    """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
+    columns = getattr(SCHEMAS.get(table), "columns", None) or {}
+    return {name: str(column.dtype) for name, column in columns.items()}
+
+
+def _publish_task(task: tuple[str, str, str, Sequence[str]]) -> PublishedRelease:
+    raw_path, lake_dir, quarantine_dir, asset_path = task
+    return publish_release(
+        Path(raw_path), Path(lake_dir), Path(quarantine_dir), dg.AssetKey(list(asset_path))
+    )
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def publish_releases(
+    raw_paths: Sequence[Path],
+    lake_dir: Path,
+    quarantine_dir: Path,
+    asset_key: dg.AssetKey,
+    workers: int | None = None,
+) -> list[PublishedRelease]:
+    """Publish every release, in input order; a pool of processes when the batch is worth it."""
+    workers = min(workers or default_workers(), len(raw_paths))
+    tasks = [
+        (str(path), str(lake_dir), str(quarantine_dir), tuple(asset_key.path)) for path in raw_paths
+    ]
+    if workers <= 1 or len(tasks) < MIN_RELEASES_FOR_POOL:
+        return [_publish_task(task) for task in tasks]
+    # Small chunks: releases differ in size by 10×; a big chunk left to one worker idles the rest.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_publish_task, tasks, chunksize=2))

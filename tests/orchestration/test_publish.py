@@ -1,0 +1,89 @@
+"""Publishing releases: each is judged on its own, in this process or in a pool."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.lake import partition_path
+from orchestration.publish import (
+    MIN_RELEASES_FOR_POOL,
+    CheckOutcome,
+    publish_release,
+    publish_releases,
+)
+from parsers.release import TABLE_NAMES
+
+RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+KEY = dg.AssetKey(["lake", "release_tables"])
+BAIYUN = "guangzhou-baiyun-political-legal-committee"
+
+
+@pytest.fixture
+def lake(tmp_path) -> Path:
+    (tmp_path / "raw").mkdir()
+    return tmp_path
+
+
+def _copy_samples(lake: Path) -> list[Path]:
+    paths = []
+    for sample in sorted(RAW.glob("*.txt")):
+        paths.append(lake / "raw" / sample.name)
+        shutil.copy(sample, paths[-1])
+    return paths
+
+
+def test_publish_release_writes_all_six_tables_and_reports_every_check(lake):
+    (path,) = [p for p in _copy_samples(lake) if p.stem == BAIYUN]
+
+    published = publish_release(path, lake, lake / "quarantine", KEY)
+
+    assert published.landed and published.refusal is None
+    assert all(partition_path(lake, table, BAIYUN).exists() for table in TABLE_NAMES)
+    assert len(published.check_results) == 11
+    assert all(isinstance(result, CheckOutcome) for result in published.check_results)
+    assert published.metadata["rows/projects"] == 16
+    assert published.metadata["projects.total_wan"] == pytest.approx(1989.76)
+    assert published.metadata["release_fingerprint"] == published.metadata["source_sha256"]
+
+
+def test_publish_releases_in_a_pool_lands_the_good_and_quarantines_the_bad(lake):
+    paths = _copy_samples(lake)
+    broken = lake / "raw" / "zz-broken.txt"
+    broken.write_text("这不是绩效目标表\n", encoding="utf-8")
+    paths.append(broken)
+    assert len(paths) >= MIN_RELEASES_FOR_POOL
+
+    published = publish_releases(paths, lake, lake / "quarantine", KEY, workers=2)
+
+    assert [p.release_id for p in published] == [path.stem for path in paths]
+    landed = [p.release_id for p in published if p.landed]
+    assert landed == [path.stem for path in paths[:-1]]
+    assert all(partition_path(lake, "projects", release_id).exists() for release_id in landed)
+    (refused,) = [p for p in published if not p.landed]
+    assert "zz-broken.txt:1: no known layout" in refused.refusal
+    assert refused.refusal_metadata["source_line"] == 1
+    assert (lake / "quarantine" / "zz-broken" / "REPORT.md").exists()
+    assert not (lake / "parquet" / "projects" / "release_id=zz-broken").exists()
+
+
+def test_publish_release_keeps_a_release_that_does_not_reconcile_out_of_the_lake(lake):
+    text = (RAW / f"{BAIYUN}.txt").read_text(encoding="utf-8")
+    path = lake / "raw" / f"{BAIYUN}.txt"
+    path.write_text(text.replace("合计\t1,989.76", "合计\t1,999.76", 1), encoding="utf-8")
+
+    published = publish_release(path, lake, lake / "quarantine", KEY)
+
+    assert not published.landed
+    assert "projects_sum_to_declared_total" in published.failed_checks
+    assert "see" in published.refusal and published.quarantine
+    assert not (lake / "parquet").exists()
+
+
+def test_publish_release_refuses_a_missing_file_without_a_quarantine(lake):
+    published = publish_release(lake / "raw" / "nowhere.txt", lake, lake / "quarantine", KEY)
+
+    assert not published.landed
+    assert "no raw file nowhere.txt" in published.refusal
+    assert not (lake / "quarantine").exists()
