@@ -835,7 +835,7 @@ def _dbt_executable() -> str:
     return str(candidate if candidate.exists() else REPO_ROOT / ".venv" / "bin" / "dbt")
 
 
-def _run_dbt(command: list[str], env: dict[str, str], tmp_dir: Path) -> str:
+def _run_dbt(command: list[str], env: dict[str, str], tmp_dir: Path, *, returncode: int = 0) -> str:
     # A target path inside tmp keeps dbt_project/target/manifest.json (Dagster's) untouched.
     args = [
         _dbt_executable(),
@@ -859,8 +859,20 @@ def _run_dbt(command: list[str], env: dict[str, str], tmp_dir: Path) -> str:
         check=False,
     )
     output = result.stdout + result.stderr
-    assert result.returncode == 0, f"{' '.join(command)} failed:\n{output}"
+    assert result.returncode == returncode, (
+        f"{' '.join(command)} exited {result.returncode}:\n{output}"
+    )
     return output
+
+
+def _dbt_env(lake_dir: Path, warehouse: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "BUDGET_LAKE_DIR": str(lake_dir),
+        "BUDGET_WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -869,13 +881,7 @@ def dbt_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtRun]:
     lake_dir = tmp_dir / "data_lake"
     write_fixture_lake(lake_dir)
     warehouse = lake_dir / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "BUDGET_LAKE_DIR": str(lake_dir),
-        "BUDGET_WAREHOUSE_PATH": str(warehouse),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
+    env = _dbt_env(lake_dir, warehouse)
     logs = _run_dbt(["seed"], env, tmp_dir)
     logs += _run_dbt(["build"], env, tmp_dir)
     yield DbtRun(warehouse=warehouse, logs=logs)
@@ -1222,3 +1228,36 @@ def test_unknown_level_names_are_reported_not_dropped(dbt_run: DbtRun) -> None:
     )
     assert kept == [(False, "创新指标")]
     assert re.search(r"WARN 1 assert_every_printed_level_name_is_in_the_framework", dbt_run.logs)
+
+
+@pytest.mark.slow
+def test_expect_columns_not_null_names_each_column_with_nulls(
+    dbt_run: DbtRun, tmp_path: Path
+) -> None:
+    # Required columns have one model-level test, not one not_null each: nulls in two of them must
+    # fail it with one row per column, in a copy of the built warehouse.
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update marts.fct_projects set unit_name_zh = null "
+            "where project_id = 'aaaaaaaaaaaaaaa1'"
+        )
+        connection.execute(
+            "update marts.fct_projects set source_line = null where release_id = 'tj-demo'"
+        )
+    logs = _run_dbt(
+        ["test", "--select", "expect_columns_not_null_fct_projects", "--store-failures"],
+        _dbt_env(dbt_run.warehouse.parent, warehouse),
+        tmp_path,
+        returncode=1,
+    )
+    assert re.search(r"FAIL 2 expect_columns_not_null_fct_projects", logs)
+    # dbt points at the stored failing rows: `select * from "<db>"."<schema>"."<test>"`.
+    stored = re.search(r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_not_null_\w+")', logs)
+    assert stored is not None, logs
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            f"select column_name, n_null_rows from {stored.group(1)} order by 1"
+        ).fetchall()
+    assert rows == [("source_line", 3), ("unit_name_zh", 1)]
