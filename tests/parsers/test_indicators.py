@@ -460,3 +460,20 @@ def test_parse_guangzhou_indicators_reads_the_dashed_form():
         ("产出指标", "质量指标", "验收合格率", "100%"),
         ("效益指标", "社会效益", "群众安全感", "提升"),
     ]
+
+
+def test_items_are_complete_frozen_dataclasses():
+    """Items are built without the dataclass __init__ (speed): every field set, still frozen."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(IndicatorItem)}
+    gz = parse_guangzhou_indicators(BAIYUN_LONG).items
+    tj = parse_tianjin_indicator_rows(
+        [TianjinRow("产出指标", "数量指标", "培训人数", None, "≥100人次", 12)]
+    ).items
+    for item in (*gz, *tj):
+        assert set(vars(item)) == names
+        assert item == IndicatorItem(**vars(item))
+        assert hash(item) == hash(IndicatorItem(**vars(item)))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            item.flags = ()  # type: ignore[misc]
