@@ -1,12 +1,8 @@
 """What the benchmark runs besides the platform itself.
 
 - **baseline**: what a single script would do. Parse every release, reconcile it, write its
-  Parquet partitions (``load_releases`` with ``validate=False``), then answer the marts' main
-  questions with DuckDB SQL straight over the Parquet. No Pandera, no Dagster, no dbt.
-- **the batched release step** (bench/dagster_batched.py): ``load_releases`` with
-  ``validate=True`` runs, per release, the functions the assets call (parse_release, the
-  Pandera schemas, reconcile, write_partition); a schema failure raises and a mismatch keeps
-  the release out of the lake, as the blocking checks do.
+  Parquet partitions (``load_releases``), then answer the marts' main questions with DuckDB
+  SQL straight over the Parquet. No Pandera, no Dagster, no dbt.
 - ``dbt_command``: the dbt CLI on the project against a given lake, for the dbt variants.
 
 Releases run in worker processes that return small summaries, never frames.
@@ -64,39 +60,28 @@ class ReleaseOutcome:
     reason: str = ""
 
 
-def _process_release(task: tuple[str, str, bool]) -> ReleaseOutcome:
-    """Parse → (validate) → reconcile → write one release; runs in a worker process."""
+def _process_release(task: tuple[str, str]) -> ReleaseOutcome:
+    """Parse → reconcile → write one release; runs in a worker process."""
     from orchestration.lake import write_partition
+    from orchestration.publish import schema_dtypes
     from parsers.reconciliation import reconcile, summarise
     from parsers.release import TABLE_NAMES, parse_release
-    from parsers.schemas import SCHEMAS
 
-    raw_path, lake_dir, validate = Path(task[0]), Path(task[1]), task[2]
+    raw_path, lake_dir = Path(task[0]), Path(task[1])
     release = parse_release(raw_path)
     tables = release.tables
-    if validate:
-        tables = {name: SCHEMAS[name].validate(frame, lazy=True) for name, frame in tables.items()}
     mismatches = summarise(reconcile(tables))["mismatch"]
     rows = sum(len(frame) for frame in tables.values())
     if mismatches:
         return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, False, "mismatch")
     for name in TABLE_NAMES:
-        write_partition(tables[name], name, release.release_id, lake_dir, _dtype_hints(name))
+        write_partition(tables[name], name, release.release_id, lake_dir, schema_dtypes(name))
     return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, True)
 
 
-def _dtype_hints(table: str) -> dict[str, str]:
-    from parsers.schemas import SCHEMAS
-
-    columns = getattr(SCHEMAS.get(table), "columns", None) or {}
-    return {name: str(column.dtype) for name, column in columns.items()}
-
-
-def load_releases(
-    raw_paths: list[Path], lake_dir: Path, workers: int, validate: bool
-) -> list[ReleaseOutcome]:
+def load_releases(raw_paths: list[Path], lake_dir: Path, workers: int) -> list[ReleaseOutcome]:
     """Run every release through a pool of ``workers`` processes (1: in this process)."""
-    tasks = [(str(path), str(lake_dir), validate) for path in raw_paths]
+    tasks = [(str(path), str(lake_dir)) for path in raw_paths]
     if workers <= 1:
         return [_process_release(task) for task in tasks]
     with ProcessPoolExecutor(max_workers=workers) as pool:

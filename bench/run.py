@@ -18,9 +18,9 @@ Scenarios (docs/benchmarks.md explains each):
    ``make run`` (a sqlite DagsterInstance in a temporary DAGSTER_HOME).
 3. new_release: on that built lake, one more release: ``release_job`` + ``marts_job``; then the
    dbt variants a faster new-release path could use, timed with the dbt CLI on the same lake.
-4. scale: the platform on BENCH_PLATFORM_RELEASES generated releases (default 50), extrapolated
-   to BENCH_RELEASES; the baseline and the proposed batched path (bench/dagster_batched.py: one
-   Dagster run for all releases, then the platform's marts_job) on all BENCH_RELEASES.
+4. scale: the platform's own path (run_pipeline: one ``release_job`` run over every release
+   partition, its releases parsed in a pool of processes, then ``marts_job``) on BENCH_RELEASES
+   generated releases, measured end to end with peak memory; and the baseline on the same data.
 """
 
 from __future__ import annotations
@@ -185,12 +185,9 @@ def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
             result = run_pipeline(instance, defs)
             out["rebuild_s"] = round(time.perf_counter() - started, 2)
             release_runs = [run.seconds for run in result.runs if run.job_name == "release_job"]
-            out["release_job_s"] = {
-                "n": len(release_runs),
-                "mean": round(statistics.mean(release_runs), 3),
-                "max": round(max(release_runs), 3),
-                "sum": round(sum(release_runs), 2),
-            }
+            out["releases"] = len(result.release_ids)
+            out["release_runs"] = len(release_runs)
+            out["release_job_s"] = round(sum(release_runs), 2)
             out["marts_job_s"] = round(result.runs[-1].seconds, 2)
             out["failures"] = [run.label for run in result.failures]
             if spec.get("extra"):
@@ -198,7 +195,7 @@ def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
                 shutil.copy(extra, lake / "raw" / extra.name)
                 started_new = time.perf_counter()
                 register_releases(instance, [extra.stem])
-                release_run = run_job(defs, "release_job", instance, extra.stem)
+                release_run = run_job(defs, "release_job", instance, partition_key=extra.stem)
                 marts_run = run_job(defs, "marts_job", instance)
                 out["new_release"] = {
                     "total_s": round(time.perf_counter() - started_new, 2),
@@ -285,7 +282,7 @@ def worker_loader(spec: dict[str, Any]) -> dict[str, Any]:
     }
     with PeakMemory() as memory:
         started = time.perf_counter()
-        outcomes = load_releases(raw, lake, workers=spec["workers"], validate=False)
+        outcomes = load_releases(raw, lake, workers=spec["workers"])
         out["load_s"] = round(time.perf_counter() - started, 2)
         out["landed"] = sum(o.landed for o in outcomes)
         out["rows"] = sum(o.rows for o in outcomes)
@@ -297,38 +294,7 @@ def worker_loader(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def worker_batched(spec: dict[str, Any]) -> dict[str, Any]:
-    """The proposed path in real Dagster: one run for all releases, then the platform marts_job."""
-    root = Path(spec["root"])
-    raw = sorted(Path(spec["raw_dir"]).glob("*.txt"))
-    lake = _fresh_lake(root, raw)
-    out: dict[str, Any] = {
-        "releases": len(raw),
-        "mb": round(sum(p.stat().st_size for p in raw) / 1e6, 1),
-    }
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        import dagster as dg
-
-        from bench.dagster_batched import run_batched
-        from orchestration.definitions import defs
-        from orchestration.run_all import run_job
-
-        out["import_s"] = round(time.perf_counter() - started, 2)
-        with dg.DagsterInstance.get() as instance:
-            load_started = time.perf_counter()
-            out["load_success"] = run_batched(instance, [p.stem for p in raw], spec["workers"])
-            out["load_s"] = round(time.perf_counter() - load_started, 2)
-            marts = run_job(defs, "marts_job", instance)
-            out["marts_job_s"] = round(marts.seconds, 2)
-            out["marts_success"] = marts.success
-        out["total_s"] = round(time.perf_counter() - started, 2)
-    out["landed"] = len(list((lake / "parquet" / "projects").iterdir()))
-    out["peak_mb"] = round(memory.peak_mb)
-    return out
-
-
-WORKERS = {"platform": worker_platform, "loader": worker_loader, "batched": worker_batched}
+WORKERS = {"platform": worker_platform, "loader": worker_loader}
 
 
 def _run_worker(name: str, spec: dict[str, Any], log: Path) -> dict[str, Any]:
@@ -367,7 +333,7 @@ def _worker_main(name: str, spec_path: Path) -> int:
 # --- the whole benchmark ----------------------------------------------------------------------
 
 
-def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool) -> dict[str, Any]:
+def run_benchmark(releases: int, seed: int, quick: bool) -> dict[str, Any]:
     """Every scenario, in order; returns the results document."""
     work = Path(tempfile.mkdtemp(prefix="budget-bench-"))
     log = work / "bench.log"
@@ -381,7 +347,6 @@ def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool)
             "cpu_count": cores,
             "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
             "releases": releases,
-            "platform_releases": platform_releases,
             "seed": seed,
             "work_dir": str(work),
         }
@@ -422,11 +387,10 @@ def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool)
         log,
     )
 
-    n_platform = min(platform_releases, releases)
-    _say(f"platform on {n_platform} generated releases …")
+    _say(f"platform on {releases} generated releases (run_pipeline, cold) …")
     results["scale_platform"] = _run_worker(
         "platform",
-        {"root": str(work / "scale_platform"), "raw": [str(p) for p in generated[:n_platform]]},
+        {"root": str(work / "scale_platform"), "raw": [str(p) for p in generated]},
         log,
     )
     _say(f"baseline on {releases} generated releases …")
@@ -435,13 +399,6 @@ def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool)
         {"root": str(work / "scale_baseline"), "raw_dir": str(generated_dir), "workers": cores},
         log,
     )
-    _say(f"batched path on {releases} generated releases …")
-    results["scale_batched"] = _run_worker(
-        "batched",
-        {"root": str(work / "scale_batched"), "raw_dir": str(generated_dir), "workers": cores},
-        log,
-    )
-    results["scale_platform_extrapolated"] = _extrapolate(results, releases)
     results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["summary"] = summarise(results)
     if not os.environ.get("BENCH_KEEP"):
@@ -449,48 +406,22 @@ def run_benchmark(releases: int, platform_releases: int, seed: int, quick: bool)
     return results
 
 
-def _extrapolate(results: dict[str, Any], releases: int) -> dict[str, Any]:
-    """Platform time at ``releases``: imports + n × measured release_job + marts_job at full size.
-
-    The per-release cost comes from the platform run on BENCH_PLATFORM_RELEASES generated
-    releases (one Dagster run each, as run_pipeline does); marts_job at full size is measured
-    in the batched scenario: the platform's own job on the same lake run_pipeline would build.
-    """
-    measured = results["scale_platform"]
-    per_release = measured["release_job_s"]["mean"]
-    dbt_full = results["scale_batched"]["marts_job_s"]
-    total = measured["import_s"] + releases * per_release + dbt_full
-    return {
-        "label": "EXTRAPOLATED, not measured",
-        "releases": releases,
-        "per_release_job_s": per_release,
-        "dbt_build_s_at_full_size": dbt_full,
-        "total_s": round(total, 1),
-    }
-
-
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
     """The headline figures the targets are about, flat."""
     samples = results["samples_rebuild"]
-    scale_batched = results["scale_batched"]
+    scale = results["scale_platform"]
     return {
         "parser_mb_s_per_core": results["parser"]["generated"]["mb_s_per_core"],
         "parser_samples_mb_s_per_core": results["parser"]["samples"]["mb_s_per_core"],
         "samples_rebuild_s": samples["rebuild_s"],
         "new_release_s": samples["new_release"]["total_s"],
-        "scale_s": scale_batched["process_wall_s"],
-        "scale_peak_mb": scale_batched["peak_mb"],
-        "scale_platform_extrapolated_s": results["scale_platform_extrapolated"]["total_s"],
+        "scale_s": scale["process_wall_s"],
+        "scale_peak_mb": scale["peak_mb_platform"],
         "overhead_samples_x": round(
             samples["rebuild_s"] / results["samples_baseline"]["process_wall_s"], 1
         ),
-        "overhead_scale_platform_x": round(
-            results["scale_platform_extrapolated"]["total_s"]
-            / results["scale_baseline"]["process_wall_s"],
-            1,
-        ),
-        "overhead_scale_batched_x": round(
-            scale_batched["process_wall_s"] / results["scale_baseline"]["process_wall_s"], 1
+        "overhead_scale_x": round(
+            scale["process_wall_s"] / results["scale_baseline"]["process_wall_s"], 1
         ),
     }
 
@@ -531,6 +462,8 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
             "",
         ),
         ("samples rebuild, platform cold: s", "samples_rebuild_s", s["rebuild_s"], ""),
+        ("  of which imports: s", "", s["import_s"], ""),
+        ("  of which release_job (one run): s", "", s["release_job_s"], ""),
         ("  of which marts_job (dbt build): s", "", s["marts_job_s"], ""),
         ("samples, baseline (no Dagster/dbt): s", "", r["samples_baseline"]["process_wall_s"], ""),
         (
@@ -546,33 +479,14 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
         rows.append((f"  dbt {label}: s", "", seconds, ""))
     sp = r["scale_platform"]
     rows += [
-        (f"platform, {sp['release_job_s']['n']} generated: s", "", sp["rebuild_s"], ""),
-        ("  per release_job (mean): s", "", sp["release_job_s"]["mean"], ""),
-        (
-            f"platform, {n} generated: s (EXTRAPOLATED)",
-            "scale_platform_extrapolated_s",
-            r["scale_platform_extrapolated"]["total_s"],
-            "",
-        ),
+        (f"platform, {n} generated, cold: s", "scale_s", sp["process_wall_s"], ""),
+        (f"  of which {sp['release_runs']} release_job run(s): s", "", sp["release_job_s"], ""),
+        ("  of which marts_job: s", "", sp["marts_job_s"], ""),
+        (f"platform, {n} generated: peak MB", "scale_peak_mb", sp["peak_mb_platform"], ""),
         (f"baseline, {n} generated: s", "", r["scale_baseline"]["process_wall_s"], ""),
         (f"baseline, {n} generated: peak MB", "", r["scale_baseline"]["peak_mb"], ""),
-        (f"batched path, {n} generated: s", "scale_s", r["scale_batched"]["process_wall_s"], ""),
-        ("  of which one batched release run: s", "", r["scale_batched"]["load_s"], ""),
-        ("  of which marts_job: s", "", r["scale_batched"]["marts_job_s"], ""),
-        (
-            f"batched path, {n} generated: peak MB",
-            "scale_peak_mb",
-            r["scale_batched"]["peak_mb"],
-            "",
-        ),
         ("overhead: samples platform / baseline", "", r["summary"]["overhead_samples_x"], "x"),
-        (
-            f"overhead: platform / baseline at {n}",
-            "",
-            r["summary"]["overhead_scale_platform_x"],
-            "x",
-        ),
-        (f"overhead: batched / baseline at {n}", "", r["summary"]["overhead_scale_batched_x"], "x"),
+        (f"overhead: platform / baseline at {n}", "", r["summary"]["overhead_scale_x"], "x"),
     ]
     prev = (previous or {}).get("summary", {})
     header = f"{'measure':<46} {'now':>10} {'previous':>10}  target"
@@ -607,9 +521,6 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: run the benchmark, print the table, write the JSON."""
     parser = argparse.ArgumentParser(description="Benchmark the budget platform.")
     parser.add_argument("--releases", type=int, default=int(os.environ.get("BENCH_RELEASES", 1000)))
-    parser.add_argument(
-        "--platform-releases", type=int, default=int(os.environ.get("BENCH_PLATFORM_RELEASES", 50))
-    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, one repeat, no dbt variants"
@@ -619,12 +530,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return _worker_main(args.worker[0], Path(args.worker[1]))
-    releases, platform_releases = args.releases, args.platform_releases
-    if args.quick:
-        releases, platform_releases = min(releases, 40), min(platform_releases, 10)
+    releases = min(args.releases, 40) if args.quick else args.releases
     latest = args.results_dir / "latest.json"
     previous = json.loads(latest.read_text(encoding="utf-8")) if latest.exists() else None
-    results = run_benchmark(releases, platform_releases, args.seed, args.quick)
+    results = run_benchmark(releases, args.seed, args.quick)
     args.results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"

@@ -113,9 +113,14 @@ def validate_frame(
             metadata=metadata,
         )
         return SchemaValidation(frame, result, cases)
+    return schema_passed(table, validated, asset_key)
+
+
+def schema_passed(table: str, validated: pd.DataFrame, asset_key: dg.AssetKey) -> SchemaValidation:
+    """The validation of a frame that met its schema (``validated`` is Pandera's output)."""
     result = dg.AssetCheckResult(
         asset_key=asset_key,
-        check_name=check_name,
+        check_name=schema_check_name(table),
         passed=True,
         metadata={"dagster/row_count": len(validated), "n_columns": len(validated.columns)},
     )
@@ -227,26 +232,33 @@ def numbering_check_result(
             description="This release prints no indicator numbers to compare against.",
             metadata={"n_projects_compared": 0},
         )
-    names = projects.set_index("project_id")[["project_name_zh", "source_line"]]
-    problems: list[dict[str, object]] = []
-    for project_id, group in indicators.groupby("project_id", sort=False):
-        if group["printed_number"].isna().all():
-            continue
-        items = [
+    # Plain lists, not a pandas groupby: this runs for every release of every batch.
+    names = dict(zip(projects["project_id"], projects["project_name_zh"], strict=True))
+    lines = dict(zip(projects["project_id"], projects["source_line"], strict=True))
+    by_project: dict[str, list[SimpleNamespace]] = {}
+    for project_id, seq, number in zip(
+        indicators["project_id"],
+        indicators["indicator_seq"],
+        indicators["printed_number"],
+        strict=True,
+    ):
+        by_project.setdefault(project_id, []).append(
             SimpleNamespace(
-                indicator_seq=int(row.indicator_seq),
-                printed_number=None if is_missing(row.printed_number) else int(row.printed_number),
+                indicator_seq=int(seq),
+                printed_number=None if is_missing(number) else int(number),
             )
-            for row in group.sort_values("indicator_seq").itertuples()
-        ]
-        found = numbering_problems(items)
+        )
+    problems: list[dict[str, object]] = []
+    for project_id, items in by_project.items():
+        if all(item.printed_number is None for item in items):
+            continue
+        found = numbering_problems(sorted(items, key=lambda item: item.indicator_seq))
         if found:
-            name, line = names.loc[project_id]
             problems.append(
                 {
                     "project_id": project_id,
-                    "project_name_zh": name,
-                    "source_line": int(line),
+                    "project_name_zh": names[project_id],
+                    "source_line": int(lines[project_id]),
                     "problems": "; ".join(found),
                 }
             )

@@ -6,8 +6,9 @@ Pandera schemas and its parts add up to its declared totals; otherwise it goes t
 quarantine with a report, and its previously published partition stays as it was. A bad
 release never holds back the others of its batch.
 
-Releases of a batch run in a pool of worker processes (parsing and Pandera are CPU-bound),
-each returning a small ``PublishedRelease``, never frames: check results and the
+Releases of a batch run in chunks of up to ``MAX_CHUNK`` in a pool of worker processes
+(parsing and Pandera are CPU-bound; a chunk is validated with one Pandera call per table),
+each returning small ``PublishedRelease`` results, never frames: check results and the
 materialisation metadata are built where the frames are.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,9 +27,12 @@ from typing import NamedTuple
 import dagster as dg
 import pandas as pd
 
+from orchestration.batch_validation import validate_batch
 from orchestration.checks import (
+    SchemaValidation,
     numbering_check_result,
     reconciliation_check_results,
+    schema_passed,
     validate_frame,
 )
 from orchestration.lake import write_partition
@@ -36,7 +41,7 @@ from orchestration.partitions import release_fingerprint, sidecar_path
 from orchestration.quarantine import earlier_twin, quarantine_release
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
-from parsers.release import PARSER_VERSION, TABLE_NAMES, parse_release
+from parsers.release import PARSER_VERSION, TABLE_NAMES, ExtractedRelease, parse_release
 from parsers.schemas import SCHEMAS
 
 # The money column whose sum is worth a glance per table (absent: no money in it).
@@ -47,6 +52,9 @@ TOTAL_COLUMNS = {
 }
 # Below this many releases a batch is parsed in this process: a pool costs more than it saves.
 MIN_RELEASES_FOR_POOL = 4
+# Releases validated together (orchestration/batch_validation.py): large enough to share
+# Pandera's per-call cost, small enough that two workers stay busy and memory stays low.
+MAX_CHUNK = 20
 
 
 class CheckOutcome(NamedTuple):
@@ -166,14 +174,8 @@ def _refuse(
     )
 
 
-def publish_release(
-    raw_path: Path, lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
-) -> PublishedRelease:
-    """Parse, validate and reconcile one raw release; write its six tables only if all pass.
-
-    Never raises for a bad document: the result says why it was refused and where its
-    quarantine report is. ``asset_key`` is the asset the check results are about.
-    """
+def _read(raw_path: Path, quarantine_dir: Path) -> ExtractedRelease | PublishedRelease:
+    """The parsed release, or the refusal of a file that cannot be read as one."""
     release_id = raw_path.stem
     if not raw_path.exists():
         missing = f"no raw file {raw_path.name} in {raw_path.parent}"
@@ -183,7 +185,7 @@ def publish_release(
         reason = f"{raw_path.name} has the same bytes as {twin.name}: the same release twice"
         return _refuse(release_id, raw_path, quarantine_dir, reason)
     try:
-        release = parse_release(raw_path, load_sidecar(raw_path))
+        return parse_release(raw_path, load_sidecar(raw_path))
     except ParseError as error:
         line = error.line_no if error.line_no is not None else -1
         return _refuse(
@@ -195,15 +197,40 @@ def publish_release(
             reason=error.reason,
         )
 
-    validated: dict[str, pd.DataFrame] = {}
-    failures: dict[str, pd.DataFrame] = {}
-    results: list[dg.AssetCheckResult] = []
+
+def _validate(
+    releases: Sequence[ExtractedRelease], asset_key: dg.AssetKey
+) -> list[dict[str, SchemaValidation]]:
+    """Each release's six validations: one Pandera call per table for them all when that passes."""
+    validations: list[dict[str, SchemaValidation]] = [{} for _ in releases]
     for table in TABLE_NAMES:
-        validation = validate_frame(table, release.tables[table], SCHEMAS[table], asset_key)
-        if validation.failure_cases is not None:
-            failures[f"{table}.failure_cases"] = validation.failure_cases
-        validated[table] = validation.frame
-        results.append(validation.result)
+        frames = [release.tables[table] for release in releases]
+        batch = validate_batch(table, frames) if len(frames) > 1 else None
+        for i, frame in enumerate(frames):
+            validations[i][table] = (
+                schema_passed(table, batch[i], asset_key)
+                if batch is not None
+                else validate_frame(table, frame, SCHEMAS[table], asset_key)
+            )
+    return validations
+
+
+def _judge(
+    raw_path: Path,
+    validations: dict[str, SchemaValidation],
+    lake_dir: Path,
+    quarantine_dir: Path,
+    asset_key: dg.AssetKey,
+) -> PublishedRelease:
+    """Reconcile one validated release; write it if everything passed, else quarantine it."""
+    release_id = raw_path.stem
+    validated = {table: validation.frame for table, validation in validations.items()}
+    failures = {
+        f"{table}.failure_cases": validation.failure_cases
+        for table, validation in validations.items()
+        if validation.failure_cases is not None
+    }
+    results = [validations[table].result for table in TABLE_NAMES]
     reconciled = reconcile(validated)
     reconciliation = reconciliation_check_results(reconciled, asset_key)
     results.extend(reconciliation)
@@ -231,16 +258,48 @@ def publish_release(
     return published
 
 
+def publish_chunk(
+    raw_paths: Sequence[Path], lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
+) -> list[PublishedRelease]:
+    """Parse, validate and reconcile raw releases; write each one's six tables only if it passed.
+
+    Never raises for a bad document: each result says why its release was refused and
+    where its quarantine report is. ``asset_key`` is the asset the check results are about.
+    """
+    read = [_read(path, quarantine_dir) for path in raw_paths]
+    parsed = [(path, r) for path, r in zip(raw_paths, read, strict=True) if not _is_refusal(r)]
+    validations = _validate([release for _, release in parsed], asset_key)
+    judged = {
+        path: _judge(path, validation, lake_dir, quarantine_dir, asset_key)
+        for (path, _), validation in zip(parsed, validations, strict=True)
+    }
+    return [r if _is_refusal(r) else judged[path] for path, r in zip(raw_paths, read, strict=True)]
+
+
+def _is_refusal(read: ExtractedRelease | PublishedRelease) -> bool:
+    return isinstance(read, PublishedRelease)
+
+
+def publish_release(
+    raw_path: Path, lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
+) -> PublishedRelease:
+    """``publish_chunk`` of one release."""
+    return publish_chunk([raw_path], lake_dir, quarantine_dir, asset_key)[0]
+
+
 def schema_dtypes(table: str) -> dict[str, str]:
     """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
     columns = getattr(SCHEMAS.get(table), "columns", None) or {}
     return {name: str(column.dtype) for name, column in columns.items()}
 
 
-def _publish_task(task: tuple[str, str, str, Sequence[str]]) -> PublishedRelease:
-    raw_path, lake_dir, quarantine_dir, asset_path = task
-    return publish_release(
-        Path(raw_path), Path(lake_dir), Path(quarantine_dir), dg.AssetKey(list(asset_path))
+def _publish_chunk_task(task: tuple[list[str], str, str, Sequence[str]]) -> list[PublishedRelease]:
+    raw_paths, lake_dir, quarantine_dir, asset_path = task
+    return publish_chunk(
+        [Path(path) for path in raw_paths],
+        Path(lake_dir),
+        Path(quarantine_dir),
+        dg.AssetKey(list(asset_path)),
     )
 
 
@@ -252,6 +311,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def chunks(items: Sequence[Path], workers: int, largest: int = MAX_CHUNK) -> list[list[Path]]:
+    """Consecutive chunks: each worker gets several, none holds more than ``largest``."""
+    size = max(1, min(largest, math.ceil(len(items) / max(1, workers))))
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
+
+
 def publish_releases(
     raw_paths: Sequence[Path],
     lake_dir: Path,
@@ -259,13 +324,17 @@ def publish_releases(
     asset_key: dg.AssetKey,
     workers: int | None = None,
 ) -> list[PublishedRelease]:
-    """Publish every release, in input order; a pool of processes when the batch is worth it."""
+    """Publish every release, results in input order; a pool of processes when it pays."""
     workers = min(workers or default_workers(), len(raw_paths))
+    if workers <= 1 or len(raw_paths) < MIN_RELEASES_FOR_POOL:
+        return [
+            published
+            for chunk in chunks(raw_paths, 1)
+            for published in publish_chunk(chunk, lake_dir, quarantine_dir, asset_key)
+        ]
     tasks = [
-        (str(path), str(lake_dir), str(quarantine_dir), tuple(asset_key.path)) for path in raw_paths
+        ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir), tuple(asset_key.path))
+        for chunk in chunks(raw_paths, workers)
     ]
-    if workers <= 1 or len(tasks) < MIN_RELEASES_FOR_POOL:
-        return [_publish_task(task) for task in tasks]
-    # Small chunks: releases differ in size by 10×; a big chunk left to one worker idles the rest.
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_publish_task, tasks, chunksize=2))
+        return [published for done in pool.map(_publish_chunk_task, tasks) for published in done]

@@ -1,19 +1,23 @@
 """Publishing releases: each is judged on its own, in this process or in a pool."""
 
+import copy
 import shutil
 from pathlib import Path
 
 import dagster as dg
+import pandera.pandas as pa
 import pytest
 
 from orchestration.lake import partition_path
 from orchestration.publish import (
     MIN_RELEASES_FOR_POOL,
     CheckOutcome,
+    publish_chunk,
     publish_release,
     publish_releases,
 )
 from parsers.release import TABLE_NAMES
+from parsers.schemas import SCHEMAS
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 KEY = dg.AssetKey(["lake", "release_tables"])
@@ -87,3 +91,23 @@ def test_publish_release_refuses_a_missing_file_without_a_quarantine(lake):
     assert not published.landed
     assert "no raw file nowhere.txt" in published.refusal
     assert not (lake / "quarantine").exists()
+
+
+def test_publish_chunk_judges_each_release_alone_when_the_batch_fails_its_schema(lake, monkeypatch):
+    paths = _copy_samples(lake)
+    bad = paths[1].stem
+    schema = copy.deepcopy(SCHEMAS["projects"])
+    schema.checks = [*schema.checks, pa.Check(lambda frame: frame["release_id"] != bad)]
+    monkeypatch.setitem(SCHEMAS, "projects", schema)
+
+    published = publish_chunk(paths, lake, lake / "quarantine", KEY)
+
+    assert [p.release_id for p in published if not p.landed] == [bad]
+    (failed,) = [p for p in published if not p.landed]
+    assert failed.failed_checks == ["projects_matches_schema"]
+    assert (lake / "quarantine" / bad / "projects.failure_cases.csv").exists()
+    for release in published:
+        schema_result = next(
+            c for c in release.check_results if c.check_name == "projects_matches_schema"
+        )
+        assert schema_result.passed == (release.release_id != bad)
