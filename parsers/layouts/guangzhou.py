@@ -85,14 +85,17 @@ class _Row:
     cells: dict[str, str]
     line_end: int = 0
     flags: list[str] = field(default_factory=list)
+    # Money cells never change once read (joins touch name, goal and indicators only), so
+    # whether a row prints money, and the amounts it prints, are worked out once per row.
+    has_amounts: bool = field(init=False)
+    amounts: dict[str, Decimal] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        roles = (*AMOUNT_ROLES, *_extra_roles(self.cells))
+        self.has_amounts = any(self.cells.get(role, "").strip() for role in roles)
 
     def text(self, role: str) -> str:
         return self.cells.get(role, "")
-
-    @property
-    def has_amounts(self) -> bool:
-        roles = (*AMOUNT_ROLES, *_extra_roles(self.cells))
-        return any(self.cells.get(role, "").strip() for role in roles)
 
     @property
     def has_texts(self) -> bool:
@@ -371,6 +374,13 @@ def _fragment_target(
 
 
 def _amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
+    """A row's amounts in 万元 (a copy: read once per row, asked for up to three times)."""
+    if row.amounts is None:
+        row.amounts = _read_amounts(row, currency, path)
+    return dict(row.amounts)
+
+
+def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     amounts = zero_amounts()
     for role in AMOUNT_ROLES:
         text = row.text(role)
