@@ -24,7 +24,13 @@ def detect_layout(lines: tuple[str, ...], path: Path) -> str:
     if any(marker in head for marker in _HTML_MARKERS) and "绩效" not in head:
         raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
     for line in lines:
-        if "\t" in line and is_header_row(line.split("\t")):
+        # What is_header_row needs at least (4 cells, 名称 or 项目), tested on the line first:
+        # Tianjin puts a tab on every line, and splitting each one cost more than the rest.
+        if (
+            line.count("\t") >= 3
+            and ("名称" in line or "项目" in line)
+            and is_header_row(line.split("\t"))
+        ):
             return GUANGZHOU
     tables = split_tables(lines)
     if tables:

@@ -90,7 +90,12 @@ def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
 @lru_cache(maxsize=2)
 def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # Cached for the release being parsed: detect_layout and parse_tianjin both ask.
-    starts = [i for i, line in enumerate(lines) if _is_title(line)]
+    # _is_title inlined, rarest test first: this runs over every line of every release.
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if "绩效目标表" in line and not line.startswith("\t") and line.strip()
+    ]
     return tuple(
         (start, starts[k + 1] if k + 1 < len(starts) else len(lines))
         for k, start in enumerate(starts)
@@ -99,21 +104,25 @@ def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
 
 def _cells(lines: tuple[str, ...], start: int, end: int) -> list[_Cell]:
     """Cells of one table: tab-led lines; other non-blank lines continue the cell above."""
-    tab_led = any(line.startswith("\t") for line in lines[start + 1 : end])
+    block = lines[start + 1 : end]
+    tab_led = any(line.startswith("\t") for line in block)
     cells: list[_Cell] = []
-    for index in range(start + 1, end):
-        line = lines[index]
-        if not line.strip() and not line.startswith("\t"):
+    for number, line in enumerate(block, start=start + 2):
+        if line.startswith("\t"):
+            # The common one-cell line skips split and join.
+            one_cell = line.count("\t") == 1
+            cells.append(_Cell(clean_cell(line[1:]) if one_cell else _join_cells(line), number))
+        elif not line.strip():
             continue
-        if tab_led and not line.startswith("\t") and cells:
+        elif tab_led and cells:
             cells[-1].text = f"{cells[-1].text}\n{clean_cell(line)}"
-            continue
-        if line.startswith("\t") and line.count("\t") == 1:
-            text = clean_cell(line[1:])  # the common one-cell line, without split and join
         else:
-            text = " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
-        cells.append(_Cell(text=text, line=index + 1))
+            cells.append(_Cell(_join_cells(line), number))
     return cells
+
+
+def _join_cells(line: str) -> str:
+    return " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
 
 
 def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
@@ -171,19 +180,34 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
     )
 
 
-def _value_after(cells: list[_Cell], label: str, *, exact: bool = True) -> tuple[int, _Cell] | None:
+def _label_positions(cells: list[_Cell]) -> dict[str, int]:
+    """Where each cell text first occurs, as a label reads (no spaces, no trailing colon).
+
+    Built once per table: the labels of a table (a dozen spellings) are then looked up,
+    not searched for cell by cell.
+    """
+    positions: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        text = cell.text.replace(" ", "").rstrip(":：")
-        hit = text == label if exact else text.startswith(label)
-        if hit and index + 1 < len(cells):
-            return index, cells[index + 1]
-    return None
+        positions.setdefault(cell.text.replace(" ", "").rstrip(":："), index)
+    return positions
 
 
-def _value_after_any(cells: list[_Cell], labels: tuple[str, ...]) -> tuple[int, _Cell] | None:
+def _value_after(
+    cells: list[_Cell], positions: dict[str, int], label: str
+) -> tuple[int, _Cell] | None:
+    """The first cell that reads ``label`` and the cell after it."""
+    index = positions.get(label)
+    if index is not None and index + 1 < len(cells):
+        return index, cells[index + 1]
+    return None  # absent, or only as the last cell (so no later one either)
+
+
+def _value_after_any(
+    cells: list[_Cell], positions: dict[str, int], labels: tuple[str, ...]
+) -> tuple[int, _Cell] | None:
     """The cell after the first of several printed spellings of one label."""
     for label in labels:
-        if hit := _value_after(cells, label):
+        if hit := _value_after(cells, positions, label):
             return hit
     return None
 
@@ -291,6 +315,7 @@ def _parse_project_table(
     if not cells:
         warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
         return None
+    positions = _label_positions(cells)
     first_label = next((i for i, cell in enumerate(cells) if _is_label(cell.text)), len(cells))
     unit_cell = next(
         (
@@ -310,15 +335,15 @@ def _parse_project_table(
     for cell in cells[:4]:
         if match := _CURRENCY.match(cell.text.replace(" ", "")):
             currency = match["unit"]
-    name_hit = _value_after_any(cells, NAME_LABELS)
+    name_hit = _value_after_any(cells, positions, NAME_LABELS)
     name = clean_name(name_hit[1].text) if name_hit else title_name
     if not name_hit:
         flags.append("name_from_title")
-    total_hit = _value_after_any(cells, TOTAL_LABELS)
+    total_hit = _value_after_any(cells, positions, TOTAL_LABELS)
     if total_hit is None:
         raise ParseError(path, title_line, f"table {title_name!r}: no 预算数 (budget) cell")
-    fiscal_hit = _value_after_any(cells, FISCAL_LABELS)
-    other_hit = _value_after_any(cells, OTHER_LABELS)
+    fiscal_hit = _value_after_any(cells, positions, FISCAL_LABELS)
+    other_hit = _value_after_any(cells, positions, OTHER_LABELS)
     amounts = zero_amounts()
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     for key, hit, label in (
@@ -334,7 +359,7 @@ def _parse_project_table(
             if rounded != value:
                 flags.append("rounded_after_conversion")
             amounts[key] = rounded
-    goal_hit = _value_after_any(cells, GOAL_LABELS)
+    goal_hit = _value_after_any(cells, positions, GOAL_LABELS)
     indicator_rows, indicator_start = _indicator_rows(cells, path, warnings)
     goal = None
     purpose_parts: list[str] = []
@@ -401,16 +426,17 @@ def _parse_bond_table(
 ) -> tuple[tuple[str | None, str], ProjectRecord]:
     """A special-bond table: labels in another order, money in 元 by funding source."""
     flags = ["bond_table"]
-    unit_hit = _value_after(cells, "项目单位")
+    positions = _label_positions(cells)
+    unit_hit = _value_after(cells, positions, "项目单位")
     if unit_hit is None:
         raise ParseError(
             path, title_line, f"bond table {title_name!r}: no 项目单位 (project unit) cell"
         )
     unit_code, unit_name = _split_unit(unit_hit[1].text)
-    if dept_hit := _value_after(cells, "主管部门"):
+    if dept_hit := _value_after(cells, positions, "主管部门"):
         departments.append(_split_unit(dept_hit[1].text)[1])
-    nature = _value_after(cells, "项目性质")
-    number = _value_after(cells, "项目编号")
+    nature = _value_after(cells, positions, "项目性质")
+    number = _value_after(cells, positions, "项目编号")
     if nature and _PROJECT_CODE.match(nature[1].text.replace(" ", "")):
         flags.append("labels_swapped")
         warnings.append(
@@ -453,7 +479,7 @@ def _parse_bond_table(
         amounts[key] = rounded
     goal_parts = []
     for label in ("总体目标", "当年目标"):
-        if hit := _value_after(cells, label):
+        if hit := _value_after(cells, positions, label):
             goal_parts.append(f"{label}：{hit[1].text}")
     indicator_rows, _ = _indicator_rows(cells, path, warnings)
     raw_indicators = _raw_indicator_text(indicator_rows)
