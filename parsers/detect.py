@@ -15,6 +15,7 @@ EXPECTED = (
     "项目名称/总计/财政拨款/…/绩效目标/绩效指标) or the Tianjin table layout (…绩效目标表 titles, "
     "then 项目名称/预算数/绩效目标 and 一级指标 cells)"
 )
+_TIANJIN_LABELS = frozenset({"项目名称", "预算数", "项目资金来源及落实情况"})
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<table")
 
 
@@ -34,8 +35,9 @@ def detect_layout(lines: tuple[str, ...], path: Path) -> str:
             return GUANGZHOU
     tables = split_tables(lines)
     if tables:
-        cells = {line.strip() for line in lines}
-        if "一级指标" in cells and cells & {"项目名称", "预算数", "项目资金来源及落实情况"}:
+        # Both cells sit in the first table: stop at the first hit, no set of every line.
+        has_indicators = any(line.strip() == "一级指标" for line in lines)
+        if has_indicators and any(line.strip() in _TIANJIN_LABELS for line in lines):
             return TIANJIN
     first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
     raise ParseError(path, first, f"no known layout; {EXPECTED}")

@@ -354,8 +354,8 @@ def _split_merged(text: str, start: int, end: int) -> list[tuple[int, int]]:
     piece_start = start
     while True:
         annual = text.find("年度指标值", piece_start, end)
-        if annual == -1:
-            break
+        if annual == -1 or text.find("-", annual, end) == -1:
+            break  # no annual target, or no coded level (``31-…``) after it: nothing merged
         # pos/endpos bound the search like a slice would (neither pattern looks behind).
         boundary = next(
             (
