@@ -23,12 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	@touch $(STAMP)
 
-# Only dbt's op has a pool (duckdb_writer): default_limit 1 means one DuckDB writer at a time.
-# Run granularity: the queued run coordinator of `make dev` enforces it, and in-process runs
-# (make run) never hold op slots a killed process could leave behind.
-$(DAGSTER_HOME)/dagster.yaml: Makefile
-	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n    default_limit: 1\nfreshness:\n  enabled: true\n' > $@
+# Telemetry off, the duckdb_writer pool (one DuckDB writer), freshness, the pooled sqlite event
+# log: orchestration/instance_config.py explains each, and writes the file.
+$(DAGSTER_HOME)/dagster.yaml: Makefile orchestration/instance_config.py $(STAMP)
+	@$(BIN)/python -m orchestration.instance_config $(DAGSTER_HOME) >/dev/null
 
 # dagster-dbt needs target/manifest.json at import time.
 dbt-parse: install

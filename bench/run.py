@@ -42,14 +42,11 @@ from typing import Any
 
 from bench.generate import generate_release, release_sizes, write_releases
 from bench.memory import PeakMemory
+from orchestration.instance_config import write_dagster_yaml
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_DIR / "data_lake" / "raw"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DAGSTER_YAML = (
-    "telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    granularity: run\n"
-    "    default_limit: 1\n"
-)
 TARGETS = {
     "parser_mb_s_per_core": (">=", 20.0),
     "samples_rebuild_s": ("<=", 30.0),
@@ -159,8 +156,7 @@ def _fresh_lake(root: Path, raw_paths: list[Path]) -> Path:
     for path in raw_paths:
         shutil.copy(path, lake / "raw" / path.name)
     home = root / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    write_dagster_yaml(home)
     os.environ["BUDGET_LAKE_DIR"] = str(lake)
     os.environ["BUDGET_WAREHOUSE_PATH"] = str(lake / "warehouse.duckdb")
     os.environ["DAGSTER_HOME"] = str(home)

@@ -22,6 +22,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from orchestration.instance_config import write_dagster_yaml
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_DIR / "data_lake" / "raw"
 VENV_BIN = REPO_DIR / ".venv" / "bin"
@@ -31,16 +33,6 @@ REPOSITORY = "__repository__"
 STARTUP_TIMEOUT_S = 180
 DROP_TO_MARTS_TIMEOUT_S = 240
 POLL_S = 2.0
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    granularity: run
-    default_limit: 1
-freshness:
-  enabled: true
-"""
 
 
 # --- the graph the UI draws ----------------------------------------------------------------
@@ -201,7 +193,7 @@ def _wait_for_success(
 def test_ui_sensor_takes_a_dropped_release_to_the_marts(dbt_manifest, tmp_path):
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
-    (dagster_home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    write_dagster_yaml(dagster_home)
     lake = tmp_path / "lake"
     (lake / "raw").mkdir(parents=True)
     warehouse = lake / "warehouse.duckdb"

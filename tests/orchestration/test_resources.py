@@ -54,3 +54,17 @@ def test_release_ids_that_would_leave_their_folder_are_refused(tmp_path):
     (tmp_path / "...txt").write_text("x", encoding="utf-8")  # stem '..'
     (tmp_path / "ok.txt").write_text("x", encoding="utf-8")
     assert discover_release_ids(tmp_path) == ["ok"]
+
+
+def test_dbt_resource_knows_the_version_of_the_dbt_it_invokes_without_running_it():
+    import subprocess
+
+    from orchestration.resources import build_dbt_resource
+
+    resource = build_dbt_resource()
+    printed = subprocess.run(
+        [dbt_executable(), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert f"installed: {resource._cli_version}" in printed
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
