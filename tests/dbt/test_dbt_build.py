@@ -1261,3 +1261,44 @@ def test_expect_columns_not_null_names_each_column_with_nulls(
             f"select column_name, n_null_rows from {stored.group(1)} order by 1"
         ).fetchall()
     assert rows == [("source_line", 3), ("unit_name_zh", 1)]
+
+
+@pytest.mark.slow
+def test_expect_columns_between_names_each_share_out_of_range(
+    dbt_run: DbtRun, tmp_path: Path
+) -> None:
+    # The completeness shares have one model-level [0, 1] test, not one expression_is_true each:
+    # shares above 1 and below 0 in two columns must fail it with one row per column, in a copy
+    # of the built warehouse. A null share passes (expect_columns_not_null is the test for that).
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update marts.indicator_completeness_by_unit set cost_coverage_share = 1.25 "
+            f"where unit_id = '{GZ_UNIT_1}'"
+        )
+        connection.execute(
+            "update marts.indicator_completeness_by_unit "
+            "set completeness_score = -0.5, goal_present_share = null "
+            f"where unit_id = '{GZ_UNIT_2}'"
+        )
+    logs = _run_dbt(
+        [
+            "test",
+            "--select",
+            "expect_columns_between_indicator_completeness_by_unit",
+            "--store-failures",
+        ],
+        _dbt_env(dbt_run.warehouse.parent, warehouse),
+        tmp_path,
+        returncode=1,
+    )
+    assert re.search(r"FAIL 2 expect_columns_between_indicator_completeness_by_unit", logs)
+    stored = re.search(r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_between_\w+")', logs)
+    assert stored is not None, logs
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select column_name, n_out_of_range_rows, min_out_of_range_value, "
+            f"max_out_of_range_value from {stored.group(1)} order by 1"
+        ).fetchall()
+    assert rows == [("completeness_score", 1, -0.5, -0.5), ("cost_coverage_share", 1, 1.25, 1.25)]
