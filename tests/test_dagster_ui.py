@@ -3,8 +3,8 @@
 The fast tests read the asset graph the UI draws (owners, kinds, code versions, pool,
 freshness, sensors and schedule). The slow test starts ``dagster-webserver`` and
 ``dagster-daemon`` on a free port with a throw-away ``DAGSTER_HOME`` and lake, turns the raw
-sensor on through GraphQL, drops a release into ``raw/`` and follows the runs through
-GraphQL until the marts hold the release, then prints how long that took.
+sensor on through GraphQL, drops two releases into ``raw/`` (one release run covers both) and
+follows the runs through GraphQL until the marts hold them, then prints how long that took.
 """
 
 import json
@@ -28,6 +28,8 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_DIR / "data_lake" / "raw"
 VENV_BIN = REPO_DIR / ".venv" / "bin"
 BAIYUN = "guangzhou-baiyun-political-legal-committee"
+HUADU = "guangzhou-huadu-police-branch"
+DROPPED = (BAIYUN, HUADU)
 LOCATION = "budget_performance"
 REPOSITORY = "__repository__"
 STARTUP_TIMEOUT_S = 180
@@ -190,7 +192,7 @@ def _wait_for_success(
 
 
 @pytest.mark.slow
-def test_ui_sensor_takes_a_dropped_release_to_the_marts(dbt_manifest, tmp_path):
+def test_ui_sensor_takes_dropped_releases_to_the_marts_in_one_release_run(dbt_manifest, tmp_path):
     dagster_home = tmp_path / "dagster_home"
     dagster_home.mkdir()
     write_dagster_yaml(dagster_home)
@@ -236,7 +238,8 @@ def test_ui_sensor_takes_a_dropped_release_to_the_marts(dbt_manifest, tmp_path):
 
         dropped_at = time.monotonic()
         dropped_wall = time.time()
-        shutil.copy(RAW_DIR / f"{BAIYUN}.txt", lake / "raw" / f"{BAIYUN}.txt")
+        for release_id in DROPPED:
+            shutil.copy(RAW_DIR / f"{release_id}.txt", lake / "raw" / f"{release_id}.txt")
         deadline = dropped_at + DROP_TO_MARTS_TIMEOUT_S
 
         logs = [web_log, daemon_log]
@@ -251,16 +254,20 @@ def test_ui_sensor_takes_a_dropped_release_to_the_marts(dbt_manifest, tmp_path):
         _stop(daemon)
         _stop(webserver)
 
-    assert tags["dagster/partition"] == BAIYUN
+    # Two files dropped together: one run over both new partitions, not one run each.
+    assert tags["dagster/asset_partition_range_start"] == DROPPED[0]
+    assert tags["dagster/asset_partition_range_end"] == DROPPED[-1]
     assert tags["dagster/sensor_name"] == "raw_release_sensor"
     marts_tags = {tag["key"]: tag["value"] for tag in marts_run["tags"]}
     assert marts_tags["budget/after_release_run"] == release_run["runId"]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        (n_projects,) = connection.execute(
-            "select count(*) from marts.fct_projects where release_id = ?", [BAIYUN]
-        ).fetchone()
-    assert n_projects == 16
+        projects = dict(
+            connection.execute(
+                "select release_id, count(*) from marts.fct_projects group by release_id"
+            ).fetchall()
+        )
+    assert projects == {BAIYUN: 16, HUADU: 31}
     print(
-        f"\nfile drop → release_job success {release_seconds:.1f}s → "
+        f"\n{len(DROPPED)} files dropped → release_job success {release_seconds:.1f}s → "
         f"marts_job success {seconds:.1f}s (drop to updated marts)"
     )
