@@ -64,8 +64,10 @@ def test_pipeline_succeeds_for_every_sample_release_and_dbt(pipeline):
     failures = {run.label: run.failed_steps + run.failed_checks for run in result.failures}
     assert failures == {}
     assert result.release_ids == RELEASE_IDS
-    assert [run.job_name for run in result.runs] == ["release_job"] * len(RELEASE_IDS) + [
-        "marts_job"
+    # One release run over all five partitions (not one per release), then dbt once.
+    assert [run.label for run in result.runs] == [
+        f"release_job[{RELEASE_IDS[0]}..{RELEASE_IDS[-1]}]",
+        "marts_job",
     ]
 
 
