@@ -12,6 +12,7 @@ one classified project prints a placeholder and one indicator a level-2 name no 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -828,6 +829,7 @@ class DbtRun:
 
     warehouse: Path
     logs: str
+    manifest: Path
 
 
 def _dbt_executable() -> str:
@@ -884,7 +886,7 @@ def dbt_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtRun]:
     env = _dbt_env(lake_dir, warehouse)
     logs = _run_dbt(["seed"], env, tmp_dir)
     logs += _run_dbt(["build"], env, tmp_dir)
-    yield DbtRun(warehouse=warehouse, logs=logs)
+    yield DbtRun(warehouse=warehouse, logs=logs, manifest=tmp_dir / "target" / "manifest.json")
 
 
 def _query(run: DbtRun, sql: str) -> list[tuple]:
@@ -1302,3 +1304,63 @@ def test_expect_columns_between_names_each_share_out_of_range(
             f"max_out_of_range_value from {stored.group(1)} order by 1"
         ).fetchall()
     assert rows == [("completeness_score", 1, -0.5, -0.5), ("cost_coverage_share", 1, 1.25, 1.25)]
+
+
+@pytest.mark.slow
+def test_expect_columns_accepted_values_names_each_unaccepted_value(
+    dbt_run: DbtRun, tmp_path: Path
+) -> None:
+    # A model's accepted values have one model-level test, not one accepted_values per column:
+    # unaccepted values in two columns must fail it with one row per column and value, with its
+    # row count, in a copy of the built warehouse. A null passes (expect_columns_not_null decides).
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update marts.fct_indicators set target_operator = '~' "
+            "where indicator_id in ('aaaaaaaaaaaaaaa1-001', 'aaaaaaaaaaaaaaa1-003')"
+        )
+        connection.execute(
+            "update marts.fct_indicators "
+            "set target_operator = '≈', framework = '2030', level2_dimension = null "
+            "where indicator_id = 'bbbbbbbbbbbbbbb1-007'"
+        )
+    logs = _run_dbt(
+        ["test", "--select", "expect_columns_accepted_values_fct_indicators", "--store-failures"],
+        _dbt_env(dbt_run.warehouse.parent, warehouse),
+        tmp_path,
+        returncode=1,
+    )
+    assert re.search(r"FAIL 3 expect_columns_accepted_values_fct_indicators", logs)
+    stored = re.search(
+        r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_accepted_values_\w+")', logs
+    )
+    assert stored is not None, logs
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select column_name, unaccepted_value, n_unaccepted_rows "
+            f"from {stored.group(1)} order by 1, 2"
+        ).fetchall()
+    assert rows == [
+        ("framework", "2030", 1),
+        ("target_operator", "~", 2),
+        ("target_operator", "≈", 1),
+    ]
+
+
+@pytest.mark.slow
+def test_code_only_tag_is_on_exactly_the_tests_that_read_only_seeds(dbt_run: DbtRun) -> None:
+    # marts_job leaves tag:code_only out (orchestration/assets/dbt.py): a test reading a model or a
+    # source must never carry it, and a new test reading only seeds should (make test still runs it).
+    nodes = json.loads(dbt_run.manifest.read_text(encoding="utf-8"))["nodes"].values()
+    tests = [node for node in nodes if node["resource_type"] == "test"]
+    reads_only_seeds = {
+        node["name"]
+        for node in tests
+        if node["depends_on"]["nodes"]
+        and all(parent.startswith("seed.") for parent in node["depends_on"]["nodes"])
+    }
+    tagged = {node["name"] for node in tests if "code_only" in node["tags"]}
+    assert tagged == reads_only_seeds
+    assert "assert_completeness_weights_sum_to_one" in tagged
+    assert re.search(r"PASS assert_completeness_weights_sum_to_one", dbt_run.logs)
