@@ -1232,36 +1232,54 @@ def test_unknown_level_names_are_reported_not_dropped(dbt_run: DbtRun) -> None:
     assert re.search(r"WARN 1 assert_every_printed_level_name_is_in_the_framework", dbt_run.logs)
 
 
+def _stored_failures(
+    dbt_run: DbtRun, tmp_path: Path, test_name: str, updates: list[str], columns: str
+) -> tuple[str, list[tuple]]:
+    """Break a copy of the built warehouse with ``updates``, run one test storing its failures.
+
+    Returns dbt's log and the stored failing rows (``columns``, ordered by all of them).
+    """
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
+    with duckdb.connect(str(warehouse)) as connection:
+        for update in updates:
+            connection.execute(update)
+    logs = _run_dbt(
+        ["test", "--select", test_name, "--store-failures"],
+        _dbt_env(dbt_run.warehouse.parent, warehouse),
+        tmp_path,
+        returncode=1,
+    )
+    # dbt points at the stored failing rows: `select * from "<db>"."<schema>"."<test>"`.
+    stored = re.search(rf'select \* from "[^"]+"\.("[^"]+"\."{test_name}\w*")', logs)
+    assert stored is not None, logs
+    n_columns = len(columns.split(","))
+    order = ", ".join(str(i) for i in range(1, n_columns + 1))
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            f"select {columns} from {stored.group(1)} order by {order}"
+        ).fetchall()
+    return logs, rows
+
+
 @pytest.mark.slow
 def test_expect_columns_not_null_names_each_column_with_nulls(
     dbt_run: DbtRun, tmp_path: Path
 ) -> None:
     # Required columns have one model-level test, not one not_null each: nulls in two of them must
     # fail it with one row per column, in a copy of the built warehouse.
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute(
-            "update marts.fct_projects set unit_name_zh = null "
-            "where project_id = 'aaaaaaaaaaaaaaa1'"
-        )
-        connection.execute(
-            "update marts.fct_projects set source_line = null where release_id = 'tj-demo'"
-        )
-    logs = _run_dbt(
-        ["test", "--select", "expect_columns_not_null_fct_projects", "--store-failures"],
-        _dbt_env(dbt_run.warehouse.parent, warehouse),
+    logs, rows = _stored_failures(
+        dbt_run,
         tmp_path,
-        returncode=1,
+        "expect_columns_not_null_fct_projects",
+        [
+            "update marts.fct_projects set unit_name_zh = null "
+            "where project_id = 'aaaaaaaaaaaaaaa1'",
+            "update marts.fct_projects set source_line = null where release_id = 'tj-demo'",
+        ],
+        "column_name, n_null_rows",
     )
     assert re.search(r"FAIL 2 expect_columns_not_null_fct_projects", logs)
-    # dbt points at the stored failing rows: `select * from "<db>"."<schema>"."<test>"`.
-    stored = re.search(r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_not_null_\w+")', logs)
-    assert stored is not None, logs
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            f"select column_name, n_null_rows from {stored.group(1)} order by 1"
-        ).fetchall()
     assert rows == [("source_line", 3), ("unit_name_zh", 1)]
 
 
@@ -1272,37 +1290,20 @@ def test_expect_columns_between_names_each_share_out_of_range(
     # The completeness shares have one model-level [0, 1] test, not one expression_is_true each:
     # shares above 1 and below 0 in two columns must fail it with one row per column, in a copy
     # of the built warehouse. A null share passes (expect_columns_not_null is the test for that).
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute(
+    logs, rows = _stored_failures(
+        dbt_run,
+        tmp_path,
+        "expect_columns_between_indicator_completeness_by_unit",
+        [
             "update marts.indicator_completeness_by_unit set cost_coverage_share = 1.25 "
-            f"where unit_id = '{GZ_UNIT_1}'"
-        )
-        connection.execute(
+            f"where unit_id = '{GZ_UNIT_1}'",
             "update marts.indicator_completeness_by_unit "
             "set completeness_score = -0.5, goal_present_share = null "
-            f"where unit_id = '{GZ_UNIT_2}'"
-        )
-    logs = _run_dbt(
-        [
-            "test",
-            "--select",
-            "expect_columns_between_indicator_completeness_by_unit",
-            "--store-failures",
+            f"where unit_id = '{GZ_UNIT_2}'",
         ],
-        _dbt_env(dbt_run.warehouse.parent, warehouse),
-        tmp_path,
-        returncode=1,
+        "column_name, n_out_of_range_rows, min_out_of_range_value, max_out_of_range_value",
     )
     assert re.search(r"FAIL 2 expect_columns_between_indicator_completeness_by_unit", logs)
-    stored = re.search(r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_between_\w+")', logs)
-    assert stored is not None, logs
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select column_name, n_out_of_range_rows, min_out_of_range_value, "
-            f"max_out_of_range_value from {stored.group(1)} order by 1"
-        ).fetchall()
     assert rows == [("completeness_score", 1, -0.5, -0.5), ("cost_coverage_share", 1, 1.25, 1.25)]
 
 
@@ -1313,34 +1314,20 @@ def test_expect_columns_accepted_values_names_each_unaccepted_value(
     # A model's accepted values have one model-level test, not one accepted_values per column:
     # unaccepted values in two columns must fail it with one row per column and value, with its
     # row count, in a copy of the built warehouse. A null passes (expect_columns_not_null decides).
-    warehouse = tmp_path / "warehouse.duckdb"
-    warehouse.write_bytes(dbt_run.warehouse.read_bytes())
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute(
+    logs, rows = _stored_failures(
+        dbt_run,
+        tmp_path,
+        "expect_columns_accepted_values_fct_indicators",
+        [
             "update marts.fct_indicators set target_operator = '~' "
-            "where indicator_id in ('aaaaaaaaaaaaaaa1-001', 'aaaaaaaaaaaaaaa1-003')"
-        )
-        connection.execute(
+            "where indicator_id in ('aaaaaaaaaaaaaaa1-001', 'aaaaaaaaaaaaaaa1-003')",
             "update marts.fct_indicators "
             "set target_operator = '≈', framework = '2030', level2_dimension = null "
-            "where indicator_id = 'bbbbbbbbbbbbbbb1-007'"
-        )
-    logs = _run_dbt(
-        ["test", "--select", "expect_columns_accepted_values_fct_indicators", "--store-failures"],
-        _dbt_env(dbt_run.warehouse.parent, warehouse),
-        tmp_path,
-        returncode=1,
+            "where indicator_id = 'bbbbbbbbbbbbbbb1-007'",
+        ],
+        "column_name, unaccepted_value, n_unaccepted_rows",
     )
     assert re.search(r"FAIL 3 expect_columns_accepted_values_fct_indicators", logs)
-    stored = re.search(
-        r'select \* from "[^"]+"\.("[^"]+"\."expect_columns_accepted_values_\w+")', logs
-    )
-    assert stored is not None, logs
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(
-            "select column_name, unaccepted_value, n_unaccepted_rows "
-            f"from {stored.group(1)} order by 1, 2"
-        ).fetchall()
     assert rows == [
         ("framework", "2030", 1),
         ("target_operator", "~", 2),
