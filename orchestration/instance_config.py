@@ -36,12 +36,23 @@ def dagster_yaml(dagster_home: Path) -> str:
     return TEMPLATE.format(event_log_dir=f"{event_log_dir}/")
 
 
-def write_dagster_yaml(dagster_home: Path) -> Path:
-    """Create ``dagster_home`` if needed and write its ``dagster.yaml``; return the file."""
+def write_dagster_yaml(dagster_home: Path, create_storage: bool = True) -> Path:
+    """Create ``dagster_home`` if needed, write its ``dagster.yaml`` and create its storage.
+
+    Creating the sqlite databases here, in one process, matters: ``dagster dev`` starts the
+    webserver and the daemon together, and two processes initialising a fresh home at once can
+    both stamp the schema version ("alembic_version has more than one head"). A single process
+    that uses the home right away (the benchmark's cold runs) can pass ``create_storage=False``.
+    """
     home = Path(dagster_home)
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     target.write_text(dagster_yaml(home), encoding="utf-8")
+    if create_storage:
+        import dagster as dg
+
+        with dg.DagsterInstance.from_config(str(home)):
+            pass
     return target
 
 

@@ -33,6 +33,9 @@ def test_instance_config_selects_the_pooled_event_log_under_the_instance_home(ho
     assert "class: PooledSqliteEventLogStorage" in text
     assert f"base_dir: {home.resolve()}/history/runs/" in text
     assert dagster_yaml(home) == text
+    # Storage exists before anything starts: the webserver and daemon never race to create it.
+    assert (home / "history" / "runs" / "index.db").exists()
+    assert (home / "history" / "runs.db").exists()
     with _instance(home) as instance:
         assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
 
