@@ -182,7 +182,7 @@ def plan_raw_releases(
 
 
 def published_sha256(instance: dg.DagsterInstance, release_id: str) -> str | None:
-    """The ``source_sha256`` of the release's latest ``lake/releases`` materialisation."""
+    """The ``source_sha256`` of the release's latest ``lake/release_tables`` materialisation."""
     result = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=PUBLISHED_ASSET_KEY, asset_partitions=[release_id]),
         limit=1,
