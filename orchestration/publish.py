@@ -14,7 +14,6 @@ materialisation metadata are built where the frames are.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -41,7 +40,7 @@ from orchestration.partitions import release_fingerprint, sidecar_path
 from orchestration.quarantine import earlier_twin, quarantine_release
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
-from parsers.release import PARSER_VERSION, TABLE_NAMES, ExtractedRelease, parse_release
+from parsers.release import TABLE_NAMES, ExtractedRelease, parse_release
 from parsers.schemas import SCHEMAS
 
 # The money column whose sum is worth a glance per table (absent: no money in it).
@@ -122,16 +121,20 @@ def load_sidecar(raw_path: Path) -> dict | None:
     return content
 
 
-def source_metadata(raw_path: Path) -> MetadataDict:
-    """Which exact bytes a materialisation came from (the raw sensor compares the fingerprint)."""
-    data = raw_path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+def source_metadata(raw_path: Path, releases: pd.DataFrame) -> MetadataDict:
+    """Which exact bytes a materialisation came from (the raw sensor compares the fingerprint).
+
+    Read from the release's own ``releases`` row, which the parser filled while it had the
+    bytes, rather than reading and hashing the file a second time.
+    """
+    row = releases.iloc[0]
+    digest = str(row["source_sha256"])
     return {
-        "source_file": raw_path.name,
+        "source_file": str(row["source_file"]),
         "source_sha256": digest,
-        "source_bytes": len(data),
+        "source_bytes": int(row["source_bytes"]),
         "release_fingerprint": release_fingerprint(raw_path, digest),
-        "parser_version": PARSER_VERSION,
+        "parser_version": str(row["parser_version"]),
     }
 
 
@@ -254,7 +257,10 @@ def _judge(
         return published
     for table in TABLE_NAMES:
         write_partition(validated[table], table, release_id, lake_dir, schema_dtypes(table))
-    published.metadata = {**source_metadata(raw_path), **tables_metadata(validated, lake_dir)}
+    published.metadata = {
+        **source_metadata(raw_path, validated["releases"]),
+        **tables_metadata(validated, lake_dir),
+    }
     return published
 
 
