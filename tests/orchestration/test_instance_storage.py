@@ -17,6 +17,11 @@ def tiny(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"partition": context.partition_key})
 
 
+TINY_JOB = dg.Definitions(
+    assets=[tiny], jobs=[dg.define_asset_job("tiny_job", [tiny])]
+).resolve_job_def("tiny_job")
+
+
 @pytest.fixture
 def home(tmp_path):
     write_dagster_yaml(tmp_path / "home")
@@ -41,12 +46,9 @@ def test_instance_config_selects_the_pooled_event_log_under_the_instance_home(ho
 
 
 def test_events_written_through_the_pool_are_read_by_another_instance(home):
-    job = dg.define_asset_job("tiny_job", [tiny]).resolve(
-        asset_graph=dg.Definitions(assets=[tiny]).resolve_asset_graph()
-    )
     with _instance(home) as writer:
         for key in ("a", "b"):
-            assert job.execute_in_process(instance=writer, partition_key=key).success
+            assert TINY_JOB.execute_in_process(instance=writer, partition_key=key).success
         # A second instance on the same home: its own connections, the same files.
         with _instance(home) as reader:
             materialized = reader.get_materialized_partitions(dg.AssetKey("tiny"))
@@ -58,12 +60,9 @@ def test_events_written_through_the_pool_are_read_by_another_instance(home):
 
 
 def test_the_pool_keeps_a_bounded_number_of_engines(home):
-    job = dg.define_asset_job("tiny_job", [tiny]).resolve(
-        asset_graph=dg.Definitions(assets=[tiny]).resolve_asset_graph()
-    )
     with _instance(home) as instance:
         for _ in range(MAX_ENGINES + 3):
-            job.execute_in_process(instance=instance, partition_key="c")
+            TINY_JOB.execute_in_process(instance=instance, partition_key="c")
         storage = instance.event_log_storage
 
         assert len(storage._engines) <= MAX_ENGINES
