@@ -1,0 +1,84 @@
+"""Where things live and what they are called: the one place every package reads.
+
+Paths, environment variable names and job names used to be typed again in orchestration,
+analytics, bench, the dbt profile and the Makefile; a rename in one missed the others. They live
+here, in plain Python with no imports beyond the standard library, so that parsers-free tools
+(analytics, bench) and the Dagster code location read the same values. The Makefile and
+``dbt_project/profiles.yml`` cannot import Python: they name the same environment variables,
+and tests/test_settings.py holds them to this module.
+
+Resolution rule for a path, everywhere: an explicit argument, else the environment variable,
+else the repository default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent
+
+# Environment variables.
+LAKE_DIR_ENV = "BUDGET_LAKE_DIR"
+WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
+DAGSTER_HOME_ENV = "DAGSTER_HOME"
+
+# Repository defaults.
+DEFAULT_LAKE_DIR = REPO_DIR / "data_lake"
+DEFAULT_DAGSTER_HOME = REPO_DIR / ".dagster_home"
+DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+WAREHOUSE_FILE_NAME = "warehouse.duckdb"
+
+# Folders inside a lake.
+RAW_DIR_NAME = "raw"
+PARQUET_DIR_NAME = "parquet"
+QUARANTINE_DIR_NAME = "quarantine"
+
+# Dagster job names, typed once: sensors, schedules, make run and the benchmark refer to them.
+RELEASE_JOB_NAME = "release_job"
+MARTS_JOB_NAME = "marts_job"
+
+
+def _from_env(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def lake_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The lake root: ``explicit``, else ``$BUDGET_LAKE_DIR``, else ``<repo>/data_lake``."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    return (_from_env(LAKE_DIR_ENV) or DEFAULT_LAKE_DIR).resolve()
+
+
+def warehouse_path(
+    explicit: str | os.PathLike[str] | None = None,
+    lake: str | os.PathLike[str] | None = None,
+) -> Path:
+    """The warehouse: ``explicit``, else ``$BUDGET_WAREHOUSE_PATH``, else ``<lake>/warehouse.duckdb``."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    configured = _from_env(WAREHOUSE_PATH_ENV)
+    if configured:
+        return configured.resolve()
+    return lake_dir(lake) / WAREHOUSE_FILE_NAME
+
+
+def raw_dir(lake: str | os.PathLike[str] | None = None) -> Path:
+    """Raw releases: ``<release_id>.txt`` plus optional ``<release_id>.meta.json`` sidecars."""
+    return lake_dir(lake) / RAW_DIR_NAME
+
+
+def parquet_dir(lake: str | os.PathLike[str] | None = None) -> Path:
+    """The hive-partitioned Parquet tables, one folder per table."""
+    return lake_dir(lake) / PARQUET_DIR_NAME
+
+
+def quarantine_dir(lake: str | os.PathLike[str] | None = None) -> Path:
+    """Releases refused, each with a copy of its raw file and a report."""
+    return lake_dir(lake) / QUARANTINE_DIR_NAME
+
+
+def dagster_home() -> Path:
+    """``$DAGSTER_HOME``, else ``<repo>/.dagster_home`` (what the Makefile exports)."""
+    return (_from_env(DAGSTER_HOME_ENV) or DEFAULT_DAGSTER_HOME).resolve()

@@ -1,0 +1,32 @@
+"""The settings module is the one source of names: the files that cannot import it agree."""
+
+from pathlib import Path
+
+import settings
+
+
+def test_dbt_profile_reads_the_warehouse_variable_named_in_settings():
+    profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('{settings.WAREHOUSE_PATH_ENV}'" in profile
+
+
+def test_makefile_exports_the_dagster_home_named_in_settings():
+    makefile = (settings.REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    assert f"export {settings.DAGSTER_HOME_ENV} ?= $(CURDIR)/{settings.DEFAULT_DAGSTER_HOME.name}" in makefile
+
+
+def test_warehouse_path_follows_explicit_then_environment_then_lake(monkeypatch, tmp_path):
+    monkeypatch.delenv(settings.WAREHOUSE_PATH_ENV, raising=False)
+    monkeypatch.setenv(settings.LAKE_DIR_ENV, str(tmp_path / "lake"))
+    assert settings.warehouse_path() == (tmp_path / "lake" / "warehouse.duckdb").resolve()
+    monkeypatch.setenv(settings.WAREHOUSE_PATH_ENV, str(tmp_path / "w.duckdb"))
+    assert settings.warehouse_path() == (tmp_path / "w.duckdb").resolve()
+    assert settings.warehouse_path(tmp_path / "x.duckdb") == (tmp_path / "x.duckdb").resolve()
+
+
+def test_lake_folders_hang_off_the_lake_root(monkeypatch, tmp_path):
+    monkeypatch.setenv(settings.LAKE_DIR_ENV, str(tmp_path))
+    root = Path(tmp_path).resolve()
+    assert settings.raw_dir() == root / "raw"
+    assert settings.parquet_dir() == root / "parquet"
+    assert settings.quarantine_dir() == root / "quarantine"
