@@ -22,6 +22,12 @@ REPO_DIR = Path(__file__).resolve().parent
 LAKE_DIR_ENV = "BUDGET_LAKE_DIR"
 WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
+# The production Dagster instance's Postgres (orchestration/instance_config.py --postgres).
+DAGSTER_PG_HOST_ENV = "DAGSTER_PG_HOST"
+DAGSTER_PG_PORT_ENV = "DAGSTER_PG_PORT"
+DAGSTER_PG_DB_ENV = "DAGSTER_PG_DB"
+DAGSTER_PG_USER_ENV = "DAGSTER_PG_USER"
+DAGSTER_PG_PASSWORD_ENV = "DAGSTER_PG_PASSWORD"
 
 # Repository defaults.
 DEFAULT_LAKE_DIR = REPO_DIR / "data_lake"

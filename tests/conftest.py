@@ -23,6 +23,10 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 RAW_DIR = REPO_DIR / "data_lake" / "raw"
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+# bench/ is a folder, not an installed package; tests of every area may use its helpers
+# (bench/postgres.py starts the throwaway PostgreSQL).
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
 
 
 @pytest.fixture(scope="session")
