@@ -49,8 +49,8 @@ dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/dagster dev -w workspace.yaml
 
 lint: install
-	@$(BIN)/ruff check parsers orchestration analytics bench tests
-	@$(BIN)/ruff format --check parsers orchestration analytics bench tests
+	@$(BIN)/ruff check parsers lake orchestration analytics bench tests
+	@$(BIN)/ruff format --check parsers lake orchestration analytics bench tests
 
 # The analyst report from the built warehouse (run `make run` first): offline HTML, no scripts.
 report: install

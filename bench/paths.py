@@ -62,8 +62,8 @@ class ReleaseOutcome:
 
 def _process_release(task: tuple[str, str]) -> ReleaseOutcome:
     """Parse → reconcile → write one release; runs in a worker process."""
-    from orchestration.lake import write_partition
-    from orchestration.publish import schema_dtypes
+    from lake.publish import schema_dtypes
+    from lake.writer import write_partition
     from parsers.reconciliation import reconcile, summarise
     from parsers.release import TABLE_NAMES, parse_release
 

@@ -21,15 +21,15 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from lake.releases import discover_release_ids
+from lake.warehouse import WarehouseLockedError, connect
 from orchestration.partitions import (
     RELEASE_PARTITIONS_NAME,
-    discover_release_ids,
     range_tags,
     register_releases,
     release_ranges,
 )
 from orchestration.resources import LakeResource
-from orchestration.warehouse import WarehouseLockedError, connect
 
 RELEASE_JOB = "release_job"
 MARTS_JOB = "marts_job"

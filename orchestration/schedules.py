@@ -15,13 +15,9 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from lake.releases import discover_release_ids
 from orchestration.jobs import release_job
-from orchestration.partitions import (
-    RELEASE_PARTITIONS_NAME,
-    discover_release_ids,
-    range_tags,
-    release_ranges,
-)
+from orchestration.partitions import RELEASE_PARTITIONS_NAME, range_tags, release_ranges
 from orchestration.resources import LakeResource
 from orchestration.sensors import TRIGGER_TAG
 

@@ -32,15 +32,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from lake.releases import raw_release_files, release_fingerprint
 from orchestration.assets.lake import LAKE_KEY
 from orchestration.jobs import MARTS_JOB_NAME, RELEASE_JOB_NAME, marts_job, release_job
-from orchestration.partitions import (
-    RELEASE_PARTITIONS_NAME,
-    range_tags,
-    raw_release_files,
-    release_fingerprint,
-    release_partitions,
-)
+from orchestration.partitions import RELEASE_PARTITIONS_NAME, range_tags, release_partitions
 from orchestration.resources import LakeResource
 
 RAW_SENSOR_INTERVAL_SECONDS = 15

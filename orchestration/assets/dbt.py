@@ -6,7 +6,7 @@ are the ``lake/release_tables`` asset this code location writes, so the graph is
 every model is owned by the platform team, and the marts carry a freshness expectation.
 Descriptions and column schemas come from the dbt yml (dagster-dbt's defaults).
 dbt builds into a separate file that replaces the live warehouse only when the whole build
-succeeded (orchestration/warehouse.py), so a failed or killed build never shows half-built marts.
+succeeded (lake/warehouse.py), so a failed or killed build never shows half-built marts.
 """
 
 import os
@@ -24,16 +24,16 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.assets import OWNERS
-from orchestration.assets.lake import LAKE_KEY
-from orchestration.dbt_project import budget_dbt_project
-from orchestration.resources import WAREHOUSE_PATH_ENV, LakeResource
-from orchestration.warehouse import (
+from lake.warehouse import (
     WarehouseLockedError,
     discard_build,
     prepare_build,
     publish_build,
 )
+from orchestration.assets import OWNERS
+from orchestration.assets.lake import LAKE_KEY
+from orchestration.dbt_project import budget_dbt_project
+from orchestration.resources import WAREHOUSE_PATH_ENV, LakeResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 # Tests of code, not of the data, stay out of the data-triggered build: dbt's unit tests (SQL logic

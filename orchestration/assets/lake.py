@@ -5,7 +5,7 @@ six tables (``parquet/<table>/release_id=<id>/``), published together or not at 
 may cover one release (a sensor's new file) or thousands (``make run``, a backfill:
 ``BackfillPolicy.single_run``), and pays Dagster's per-run and per-event costs once per
 run and once per release, not once per table; the releases of a run are parsed in a pool
-of processes (orchestration/publish.py).
+of processes (lake/publish.py).
 
 The checks judge each release on its own: one that fails its Pandera schemas or does not
 reconcile is quarantined and never written, while the rest of its batch lands. A run of
@@ -14,20 +14,25 @@ naming every release that failed it. Schema and reconciliation checks are blocki
 with a failed release fails, and nothing downstream of it in that run executes.
 """
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
-from orchestration.assets import OWNERS, PARSER_CODE_VERSION
-from orchestration.checks import (
+from lake.checks import (
     NUMBERING_CHECK,
     RECONCILIATION_CHECKS,
     RECONCILIATION_DESCRIPTIONS,
+    CheckResult,
+    Severity,
     combine_release_checks,
     schema_check_name,
 )
-from orchestration.metadata import FAILURE_ROWS, frame_to_markdown
+from lake.metadata import FAILURE_ROWS, Markdown, frame_to_markdown
+from lake.publish import PublishedRelease, publish_releases
+from orchestration.assets import OWNERS, PARSER_CODE_VERSION
 from orchestration.partitions import release_partitions
-from orchestration.publish import CheckOutcome, PublishedRelease, publish_releases
 from orchestration.resources import LakeResource
 from parsers.release import TABLE_NAMES
 
@@ -92,8 +97,38 @@ def _description() -> str:
     )
 
 
-def _check_result(published: PublishedRelease, check_name: str) -> CheckOutcome | None:
-    return next((r for r in published.check_results if r.check_name == check_name), None)
+_SEVERITIES = {
+    Severity.ERROR: dg.AssetCheckSeverity.ERROR,
+    Severity.WARN: dg.AssetCheckSeverity.WARN,
+}
+
+
+def dagster_metadata(metadata: Mapping[str, object]) -> dict[str, object]:
+    """Plain metadata with its Markdown tables and paths typed for the UI."""
+    return {
+        name: dg.MetadataValue.md(value)
+        if isinstance(value, Markdown)
+        else dg.MetadataValue.path(str(value))
+        if isinstance(value, Path)
+        else value
+        for name, value in metadata.items()
+    }
+
+
+def asset_check_result(result: CheckResult, asset_key: dg.AssetKey) -> dg.AssetCheckResult:
+    """The Dagster event for a plain check result, made at the moment the asset yields it."""
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=result.name,
+        passed=result.passed,
+        severity=_SEVERITIES[result.severity],
+        description=result.description,
+        metadata=dagster_metadata(result.metadata),
+    )
+
+
+def _check_result(published: PublishedRelease, check_name: str) -> CheckResult | None:
+    return next((r for r in published.check_results if r.name == check_name), None)
 
 
 def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Failure:
@@ -139,12 +174,13 @@ def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
         [lake.raw_dir / f"{release_id}.txt" for release_id in release_ids],
         lake.lake_path,
         lake.quarantine_dir,
-        LAKE_KEY,
     )
     for release in published:
         if release.landed:
             yield dg.AssetMaterialization(
-                asset_key=LAKE_KEY, partition=release.release_id, metadata=release.metadata
+                asset_key=LAKE_KEY,
+                partition=release.release_id,
+                metadata=dagster_metadata(release.metadata),
             )
         else:
             context.log.error(f"{release.release_id}: not published. {release.refusal}")
@@ -156,7 +192,7 @@ def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
             if (result := _check_result(release, check_name)) is not None
         }
         if per_release:
-            yield combine_release_checks(check_name, LAKE_KEY, per_release)
+            yield asset_check_result(combine_release_checks(check_name, per_release), LAKE_KEY)
     landed = sum(release.landed for release in published)
     context.log.info(f"published {landed} of {len(published)} releases to {lake.parquet_dir}")
     refused = [release for release in published if not release.check_results]

@@ -6,7 +6,7 @@ import dagster as dg
 import pandera.pandas as pa
 import pytest
 
-from orchestration.lake import partition_path
+from lake.writer import partition_path
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = "guangzhou-baiyun-political-legal-committee"
@@ -47,7 +47,7 @@ def test_release_job_writes_every_lake_table_when_release_is_clean(
 def test_release_job_keeps_failing_frame_out_of_lake_when_schema_check_fails(
     dbt_manifest, lake_dir, instance, monkeypatch
 ):
-    from orchestration import publish
+    from lake import publish
 
     never_negative = pa.DataFrameSchema({"total_wan": pa.Column(object, pa.Check(lambda s: s < 0))})
     monkeypatch.setitem(publish.SCHEMAS, "projects", never_negative)

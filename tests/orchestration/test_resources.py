@@ -1,7 +1,6 @@
 import sys
 from pathlib import Path
 
-from orchestration.partitions import discover_release_ids
 from orchestration.resources import DEFAULT_LAKE_DIR, LakeResource, dbt_executable
 
 
@@ -31,29 +30,6 @@ def test_lake_resource_reads_env_vars_at_run_time(monkeypatch, tmp_path):
 
 def test_dbt_executable_is_the_interpreters_sibling():
     assert Path(dbt_executable()) == Path(sys.executable).with_name("dbt")
-
-
-def test_discover_release_ids_lists_txt_stems_only(tmp_path):
-    for name in ("b.txt", "a.txt", "a.meta.json", "notes.md"):
-        (tmp_path / name).write_text("x", encoding="utf-8")
-
-    assert discover_release_ids(tmp_path) == ["a", "b"]
-
-
-def test_release_ids_that_would_leave_their_folder_are_refused(tmp_path):
-    import pytest
-
-    from orchestration.lake import partition_dir
-    from orchestration.partitions import discover_release_ids, is_safe_release_id
-
-    for unsafe in ("..", ".hidden", "a=b", "tab\there", ""):
-        assert not is_safe_release_id(unsafe)
-    assert is_safe_release_id("广州市公安局-2026")
-    with pytest.raises(ValueError, match="not allowed"):
-        partition_dir(tmp_path, "projects", "..")
-    (tmp_path / "...txt").write_text("x", encoding="utf-8")  # stem '..'
-    (tmp_path / "ok.txt").write_text("x", encoding="utf-8")
-    assert discover_release_ids(tmp_path) == ["ok"]
 
 
 def test_dbt_resource_knows_the_version_of_the_dbt_it_invokes_without_running_it():

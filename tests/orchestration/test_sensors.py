@@ -12,12 +12,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.partitions import (
-    RANGE_END_TAG,
-    RANGE_START_TAG,
-    RELEASE_PARTITIONS_NAME,
-    file_sha256,
-)
+from lake.releases import file_sha256
+from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, RELEASE_PARTITIONS_NAME
 from orchestration.resources import LakeResource
 from orchestration.sensors import (
     PUBLISHED_ASSET_KEY,

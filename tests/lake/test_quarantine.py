@@ -1,6 +1,6 @@
 import pandas as pd
 
-from orchestration.quarantine import earlier_twin, quarantine_release
+from lake.quarantine import earlier_twin, quarantine_release
 
 
 def test_quarantine_release_copies_the_raw_file_and_writes_the_report(tmp_path):

@@ -9,7 +9,8 @@ release never holds back the others of its batch.
 Releases of a batch run in chunks of up to ``MAX_CHUNK`` in a pool of worker processes
 (parsing and Pandera are CPU-bound; a chunk is validated with one Pandera call per table),
 each returning small ``PublishedRelease`` results, never frames: check results and the
-materialisation metadata are built where the frames are.
+materialisation metadata are built where the frames are, as plain values (no Dagster here;
+orchestration/assets/lake.py turns them into Dagster events).
 """
 
 from __future__ import annotations
@@ -21,27 +22,27 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-import dagster as dg
 import pandas as pd
 
-from orchestration.batch_validation import validate_batch
-from orchestration.checks import (
+from lake.batch_validation import validate_batch
+from lake.checks import (
+    CheckResult,
     SchemaValidation,
     numbering_check_result,
     reconciliation_check_results,
     schema_passed,
     validate_frame,
 )
-from orchestration.lake import write_partition
-from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
-from orchestration.partitions import release_fingerprint, sidecar_path
-from orchestration.quarantine import earlier_twin, quarantine_release
+from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
+from lake.quarantine import earlier_twin, quarantine_release
+from lake.releases import release_fingerprint, sidecar_path
+from lake.writer import write_partition
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
 from parsers.release import TABLE_NAMES, ExtractedRelease, parse_release
 from parsers.schemas import SCHEMAS
+from settings import PARQUET_DIR_NAME
 
 # The money column whose sum is worth a glance per table (absent: no money in it).
 TOTAL_COLUMNS = {
@@ -51,33 +52,9 @@ TOTAL_COLUMNS = {
 }
 # Below this many releases a batch is parsed in this process: a pool costs more than it saves.
 MIN_RELEASES_FOR_POOL = 4
-# Releases validated together (orchestration/batch_validation.py): large enough to share
+# Releases validated together (lake/batch_validation.py): large enough to share
 # Pandera's per-call cost, small enough that two workers stay busy and memory stays low.
 MAX_CHUNK = 20
-
-
-class CheckOutcome(NamedTuple):
-    """One check's result for one release, in a form that crosses a process boundary.
-
-    (``AssetCheckResult`` does not survive pickling; the asset turns these back into one.)
-    """
-
-    check_name: str
-    passed: bool
-    severity: dg.AssetCheckSeverity
-    description: str | None
-    metadata: MetadataDict
-
-    @classmethod
-    def of(cls, result: dg.AssetCheckResult) -> CheckOutcome:
-        """The parts of a check result that the run reports."""
-        return cls(
-            result.check_name or "",
-            result.passed,
-            result.severity,
-            result.description,
-            dict(result.metadata or {}),
-        )
 
 
 @dataclass
@@ -86,7 +63,7 @@ class PublishedRelease:
 
     release_id: str
     landed: bool
-    check_results: list[CheckOutcome] = field(default_factory=list)
+    check_results: list[CheckResult] = field(default_factory=list)
     metadata: MetadataDict = field(default_factory=dict)
     # Set when the release never got as far as its checks (no file, parse error, duplicate).
     refusal: str | None = None
@@ -96,11 +73,7 @@ class PublishedRelease:
     @property
     def failed_checks(self) -> list[str]:
         """Names of the blocking (ERROR) checks that failed."""
-        return [
-            result.check_name
-            for result in self.check_results
-            if not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
-        ]
+        return [result.name for result in self.check_results if result.is_blocking_failure]
 
 
 def load_sidecar(raw_path: Path) -> dict | None:
@@ -143,20 +116,18 @@ def tables_metadata(tables: dict[str, pd.DataFrame], lake_dir: Path) -> Metadata
     projects = tables["projects"]
     metadata: MetadataDict = {
         "dagster/row_count": len(projects),
-        "path": dg.MetadataValue.path(str(lake_dir / "parquet")),
+        "path": lake_dir / PARQUET_DIR_NAME,
     }
     for table in TABLE_NAMES:
         metadata[f"rows/{table}"] = len(tables[table])
     for table, column in TOTAL_COLUMNS.items():
         if column in tables[table].columns:
             metadata[f"{table}.{column}"] = float(sum_wan(tables[table][column]))
-    metadata["projects_preview"] = dg.MetadataValue.md(frame_to_markdown(projects))
+    metadata["projects_preview"] = frame_to_markdown(projects)
     warnings = tables["parse_warnings"]
     if len(warnings):
         columns = [c for c in ("source_line", "code", "message") if c in warnings.columns]
-        metadata["warnings"] = dg.MetadataValue.md(
-            frame_to_markdown(warnings[columns], FAILURE_ROWS)
-        )
+        metadata["warnings"] = frame_to_markdown(warnings[columns], FAILURE_ROWS)
     return metadata
 
 
@@ -201,9 +172,7 @@ def _read(raw_path: Path, quarantine_dir: Path) -> ExtractedRelease | PublishedR
         )
 
 
-def _validate(
-    releases: Sequence[ExtractedRelease], asset_key: dg.AssetKey
-) -> list[dict[str, SchemaValidation]]:
+def _validate(releases: Sequence[ExtractedRelease]) -> list[dict[str, SchemaValidation]]:
     """Each release's six validations: one Pandera call per table for them all when that passes."""
     validations: list[dict[str, SchemaValidation]] = [{} for _ in releases]
     for table in TABLE_NAMES:
@@ -211,9 +180,9 @@ def _validate(
         batch = validate_batch(table, frames) if len(frames) > 1 else None
         for i, frame in enumerate(frames):
             validations[i][table] = (
-                schema_passed(table, batch[i], asset_key)
+                schema_passed(table, batch[i])
                 if batch is not None
-                else validate_frame(table, frame, SCHEMAS[table], asset_key)
+                else validate_frame(table, frame, SCHEMAS[table])
             )
     return validations
 
@@ -223,7 +192,6 @@ def _judge(
     validations: dict[str, SchemaValidation],
     lake_dir: Path,
     quarantine_dir: Path,
-    asset_key: dg.AssetKey,
 ) -> PublishedRelease:
     """Reconcile one validated release; write it if everything passed, else quarantine it."""
     release_id = raw_path.stem
@@ -235,17 +203,15 @@ def _judge(
     }
     results = [validations[table].result for table in TABLE_NAMES]
     reconciled = reconcile(validated)
-    reconciliation = reconciliation_check_results(reconciled, asset_key)
+    reconciliation = reconciliation_check_results(reconciled)
     results.extend(reconciliation)
-    numbering = numbering_check_result(validated["indicators"], validated["projects"], asset_key)
+    numbering = numbering_check_result(validated["indicators"], validated["projects"])
     results.append(numbering)
-    failed_checks = [result.check_name for result in reconciliation if not result.passed]
+    failed_checks = [result.name for result in reconciliation if not result.passed]
     if failed_checks:
         failures["reconciliation"] = reconciled[reconciled["status"] == "mismatch"]
 
-    published = PublishedRelease(
-        release_id, landed=not failures, check_results=[CheckOutcome.of(r) for r in results]
-    )
+    published = PublishedRelease(release_id, landed=not failures, check_results=results)
     if failures:
         reason = "Failed: " + ", ".join(
             [f"{name.split('.')[0]} schema" for name in failures if name.endswith("failure_cases")]
@@ -265,18 +231,18 @@ def _judge(
 
 
 def publish_chunk(
-    raw_paths: Sequence[Path], lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
+    raw_paths: Sequence[Path], lake_dir: Path, quarantine_dir: Path
 ) -> list[PublishedRelease]:
     """Parse, validate and reconcile raw releases; write each one's six tables only if it passed.
 
     Never raises for a bad document: each result says why its release was refused and
-    where its quarantine report is. ``asset_key`` is the asset the check results are about.
+    where its quarantine report is.
     """
     read = [_read(path, quarantine_dir) for path in raw_paths]
     parsed = [(path, r) for path, r in zip(raw_paths, read, strict=True) if not _is_refusal(r)]
-    validations = _validate([release for _, release in parsed], asset_key)
+    validations = _validate([release for _, release in parsed])
     judged = {
-        path: _judge(path, validation, lake_dir, quarantine_dir, asset_key)
+        path: _judge(path, validation, lake_dir, quarantine_dir)
         for (path, _), validation in zip(parsed, validations, strict=True)
     }
     return [r if _is_refusal(r) else judged[path] for path, r in zip(raw_paths, read, strict=True)]
@@ -286,11 +252,9 @@ def _is_refusal(read: ExtractedRelease | PublishedRelease) -> bool:
     return isinstance(read, PublishedRelease)
 
 
-def publish_release(
-    raw_path: Path, lake_dir: Path, quarantine_dir: Path, asset_key: dg.AssetKey
-) -> PublishedRelease:
+def publish_release(raw_path: Path, lake_dir: Path, quarantine_dir: Path) -> PublishedRelease:
     """``publish_chunk`` of one release."""
-    return publish_chunk([raw_path], lake_dir, quarantine_dir, asset_key)[0]
+    return publish_chunk([raw_path], lake_dir, quarantine_dir)[0]
 
 
 def schema_dtypes(table: str) -> dict[str, str]:
@@ -299,14 +263,9 @@ def schema_dtypes(table: str) -> dict[str, str]:
     return {name: str(column.dtype) for name, column in columns.items()}
 
 
-def _publish_chunk_task(task: tuple[list[str], str, str, Sequence[str]]) -> list[PublishedRelease]:
-    raw_paths, lake_dir, quarantine_dir, asset_path = task
-    return publish_chunk(
-        [Path(path) for path in raw_paths],
-        Path(lake_dir),
-        Path(quarantine_dir),
-        dg.AssetKey(list(asset_path)),
-    )
+def _publish_chunk_task(task: tuple[list[str], str, str]) -> list[PublishedRelease]:
+    raw_paths, lake_dir, quarantine_dir = task
+    return publish_chunk([Path(path) for path in raw_paths], Path(lake_dir), Path(quarantine_dir))
 
 
 def default_workers() -> int:
@@ -327,7 +286,6 @@ def publish_releases(
     raw_paths: Sequence[Path],
     lake_dir: Path,
     quarantine_dir: Path,
-    asset_key: dg.AssetKey,
     workers: int | None = None,
 ) -> list[PublishedRelease]:
     """Publish every release, results in input order; a pool of processes when it pays."""
@@ -336,10 +294,10 @@ def publish_releases(
         return [
             published
             for chunk in chunks(raw_paths, 1)
-            for published in publish_chunk(chunk, lake_dir, quarantine_dir, asset_key)
+            for published in publish_chunk(chunk, lake_dir, quarantine_dir)
         ]
     tasks = [
-        ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir), tuple(asset_key.path))
+        ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir))
         for chunk in chunks(raw_paths, workers)
     ]
     with ProcessPoolExecutor(max_workers=workers) as pool:

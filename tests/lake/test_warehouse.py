@@ -6,7 +6,7 @@ import time
 import duckdb
 import pytest
 
-from orchestration.warehouse import (
+from lake.warehouse import (
     WarehouseLockedError,
     build_path,
     connect,

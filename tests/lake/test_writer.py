@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration import lake
-from orchestration.lake import partition_path, read_partition, write_partition
+from lake import writer as lake
+from lake.writer import partition_path, read_partition, write_partition
 
 
 def _projects(release_id: str, totals: list[str]) -> pd.DataFrame:
@@ -111,7 +111,7 @@ def test_write_partition_killed_mid_write_leaves_the_old_file_and_converges(tmp_
         from decimal import Decimal
         import pandas as pd
         import pyarrow.parquet as pq
-        from orchestration import lake
+        from lake import writer as lake
 
         def die_half_way(table, where, **kwargs):
             with open(where, "wb") as handle:

@@ -24,8 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.metadata import is_missing
-from orchestration.partitions import check_release_id
+from lake.metadata import is_missing
+from lake.releases import check_release_id
+from settings import PARQUET_DIR_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ _INT_SUFFIXES = ("_seq", "_line", "_line_end", "_bytes", "_year", "_count")
 
 def partition_dir(lake_dir: Path, table: str, release_id: str) -> Path:
     """The folder that holds one release's rows of one table."""
-    return Path(lake_dir) / "parquet" / table / f"release_id={check_release_id(release_id)}"
+    return Path(lake_dir) / PARQUET_DIR_NAME / table / f"release_id={check_release_id(release_id)}"
 
 
 def partition_path(lake_dir: Path, table: str, release_id: str) -> Path:

@@ -1,23 +1,26 @@
-"""Asset-check results: extracted frames match their schema; the parts add up to the totals.
+"""Check results: extracted frames match their schema; the parts add up to the totals.
 
-Pure builders that turn a frame into ``AssetCheckResult``s, so tests call them on
-hand-made or real frames without running Dagster. The assets yield what these return.
-Failed checks name what failed (rows, subjects, gaps) in their metadata instead of
-asserting (unlike pudl's ``validate_totals``, we return the groups that don't match).
+Pure builders that turn a frame into plain ``CheckResult``s, so the publisher can run them
+in worker processes and return them (they pickle), and tests call them on hand-made or real
+frames without Dagster. Only the asset turns a result into Dagster's ``AssetCheckResult``,
+at the moment it yields it (orchestration/assets/lake.py). Failed checks name what failed
+(rows, subjects, gaps) in their metadata instead of asserting (unlike pudl's
+``validate_totals``, we return the groups that don't match).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
-import dagster as dg
 import pandas as pd
 import pandera.errors
 
-from orchestration.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
+from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
 from parsers.indicators import numbering_problems
 from parsers.reconciliation import COLUMNS as RECONCILIATION_COLUMNS
 
@@ -39,13 +42,31 @@ RECONCILIATION_DESCRIPTIONS = {
 _SHOWN_SUBJECTS = 5
 
 
-class CheckLike(Protocol):
-    """What combining needs of a per-release check result (``AssetCheckResult`` or a copy)."""
+class Severity(enum.StrEnum):
+    """How much a failed check matters: ``error`` blocks the release, ``warn`` is reported."""
 
+    ERROR = "error"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's verdict on one release (or on a batch), in plain values.
+
+    ``metadata`` holds plain values only (numbers, strings, lists; ``Markdown`` for tables),
+    so a result crosses a process boundary as it is.
+    """
+
+    name: str
     passed: bool
-    severity: dg.AssetCheckSeverity
-    description: str | None
-    metadata: Mapping[str, object]
+    severity: Severity = Severity.ERROR
+    description: str | None = None
+    metadata: MetadataDict = field(default_factory=dict)
+
+    @property
+    def is_blocking_failure(self) -> bool:
+        """Failed, and severe enough to keep the release out of the lake."""
+        return not self.passed and self.severity == Severity.ERROR
 
 
 _ID_COLUMNS = ("project_id", "unit_id", "source_line")
@@ -75,16 +96,11 @@ class SchemaValidation(NamedTuple):
     """What validating one frame gives: the frame to pass on, the check result, the failures."""
 
     frame: pd.DataFrame
-    result: dg.AssetCheckResult
+    result: CheckResult
     failure_cases: pd.DataFrame | None
 
 
-def validate_frame(
-    table: str,
-    frame: pd.DataFrame,
-    schema: object,
-    asset_key: dg.AssetKey,
-) -> SchemaValidation:
+def validate_frame(table: str, frame: pd.DataFrame, schema: object) -> SchemaValidation:
     """Validate ``frame`` with Pandera (lazy, every failure collected).
 
     On success the frame passed on is Pandera's output (coerced where the schema says
@@ -99,28 +115,25 @@ def validate_frame(
         offending = _offending_ids(frame, cases)
         metadata: MetadataDict = {
             "n_failure_cases": len(cases),
-            "failure_cases": dg.MetadataValue.md(frame_to_markdown(cases, FAILURE_ROWS)),
+            "failure_cases": frame_to_markdown(cases, FAILURE_ROWS),
             "failing_checks": sorted({str(c) for c in cases.get("check", pd.Series()).dropna()}),
             "failing_columns": sorted({str(c) for c in cases.get("column", pd.Series()).dropna()}),
         }
         metadata.update({f"offending_{column}s": ids[:50] for column, ids in offending.items()})
-        result = dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=check_name,
+        result = CheckResult(
+            check_name,
             passed=False,
-            severity=dg.AssetCheckSeverity.ERROR,
             description=f"{len(cases)} schema failure cases in {table}",
             metadata=metadata,
         )
         return SchemaValidation(frame, result, cases)
-    return schema_passed(table, validated, asset_key)
+    return schema_passed(table, validated)
 
 
-def schema_passed(table: str, validated: pd.DataFrame, asset_key: dg.AssetKey) -> SchemaValidation:
+def schema_passed(table: str, validated: pd.DataFrame) -> SchemaValidation:
     """The validation of a frame that met its schema (``validated`` is Pandera's output)."""
-    result = dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=schema_check_name(table),
+    result = CheckResult(
+        schema_check_name(table),
         passed=True,
         metadata={"dagster/row_count": len(validated), "n_columns": len(validated.columns)},
     )
@@ -145,11 +158,7 @@ def _max_abs(values: pd.Series) -> float:
     return float(max(gaps)) if gaps else 0.0
 
 
-def reconciliation_check_result(
-    check_name: str,
-    reconciled: pd.DataFrame,
-    asset_key: dg.AssetKey,
-) -> dg.AssetCheckResult:
+def reconciliation_check_result(check_name: str, reconciled: pd.DataFrame) -> CheckResult:
     """Turn the rows of ``reconcile()`` that belong to one check into its result.
 
     Rounding gaps (within n × 0.005 万元) pass and are counted; a mismatch fails with
@@ -158,9 +167,8 @@ def reconciliation_check_result(
     """
     rows = reconciled[reconciled["check_name"] == check_name] if len(reconciled) else reconciled
     if rows.empty:
-        return dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=check_name,
+        return CheckResult(
+            check_name,
             passed=True,
             description="No declared figure to reconcile against in this release.",
             metadata={"n_compared": 0, "note": "no declared figure in the document"},
@@ -177,45 +185,35 @@ def reconciliation_check_result(
         "max_abs_difference_wan": _max_abs(rows["difference_wan"]),
     }
     if mismatches.empty:
-        return dg.AssetCheckResult(
-            asset_key=asset_key, check_name=check_name, passed=True, metadata=metadata
-        )
+        return CheckResult(check_name, passed=True, metadata=metadata)
     shown = [c for c in RECONCILIATION_COLUMNS if c not in ("release_id", "check_name", "status")]
     columns = [c for c in shown if c in mismatches.columns]
     metadata["mismatched_subjects"] = sorted({str(s) for s in mismatches["subject"]})
     if "source_line" in mismatches.columns:
         lines = {int(v) for v in mismatches["source_line"] if not is_missing(v)}
         metadata["mismatched_source_lines"] = sorted(lines)
-    metadata["mismatches"] = dg.MetadataValue.md(
-        frame_to_markdown(mismatches[columns], FAILURE_ROWS)
-    )
+    metadata["mismatches"] = frame_to_markdown(mismatches[columns], FAILURE_ROWS)
     described = [_describe_gap(row) for _, row in mismatches.head(_SHOWN_SUBJECTS).iterrows()]
     more = len(mismatches) - len(described)
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=check_name,
+    return CheckResult(
+        check_name,
         passed=False,
-        severity=dg.AssetCheckSeverity.ERROR,
         description="; ".join(described) + (f"; and {more} more" if more > 0 else ""),
         metadata=metadata,
     )
 
 
 def reconciliation_check_results(
-    reconciled: pd.DataFrame,
-    asset_key: dg.AssetKey,
-    check_names: Sequence[str] = RECONCILIATION_CHECKS,
-) -> list[dg.AssetCheckResult]:
+    reconciled: pd.DataFrame, check_names: Sequence[str] = RECONCILIATION_CHECKS
+) -> list[CheckResult]:
     """One result per reconciliation check, from ``parsers.reconciliation.reconcile``'s output."""
-    return [reconciliation_check_result(name, reconciled, asset_key) for name in check_names]
+    return [reconciliation_check_result(name, reconciled) for name in check_names]
 
 
 NUMBERING_CHECK = "indicator_numbering_matches_printed"
 
 
-def numbering_check_result(
-    indicators: pd.DataFrame, projects: pd.DataFrame, asset_key: dg.AssetKey
-) -> dg.AssetCheckResult:
+def numbering_check_result(indicators: pd.DataFrame, projects: pd.DataFrame) -> CheckResult:
     """Does each project's indicator count agree with the 1、2、3、 numbering it prints?
 
     A gap or a repeated number means an item was lost, split or doubled, in the document
@@ -225,9 +223,8 @@ def numbering_check_result(
     """
     numbered = indicators[indicators["printed_number"].notna()] if len(indicators) else indicators
     if numbered.empty:
-        return dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=NUMBERING_CHECK,
+        return CheckResult(
+            NUMBERING_CHECK,
             passed=True,
             description="This release prints no indicator numbers to compare against.",
             metadata={"n_projects_compared": 0},
@@ -264,19 +261,13 @@ def numbering_check_result(
             )
     compared = int(numbered["project_id"].nunique())
     if not problems:
-        return dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=NUMBERING_CHECK,
-            passed=True,
-            metadata={"n_projects_compared": compared},
-        )
+        return CheckResult(NUMBERING_CHECK, passed=True, metadata={"n_projects_compared": compared})
     table = pd.DataFrame(problems)
     first = problems[0]
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=NUMBERING_CHECK,
+    return CheckResult(
+        NUMBERING_CHECK,
         passed=False,
-        severity=dg.AssetCheckSeverity.WARN,
+        severity=Severity.WARN,
         description=(
             f"{len(problems)} project(s) whose numbering disagrees, e.g. "
             f"{first['project_name_zh']} (line {first['source_line']}): {first['problems']}"
@@ -284,15 +275,13 @@ def numbering_check_result(
         metadata={
             "n_projects_compared": compared,
             "n_projects_with_problems": len(problems),
-            "problems": dg.MetadataValue.md(frame_to_markdown(table, FAILURE_ROWS)),
+            "problems": frame_to_markdown(table, FAILURE_ROWS),
             "offending_source_lines": [p["source_line"] for p in problems],
         },
     )
 
 
-def combine_release_checks(
-    check_name: str, asset_key: dg.AssetKey, per_release: Mapping[str, CheckLike]
-) -> dg.AssetCheckResult:
+def combine_release_checks(check_name: str, per_release: Mapping[str, CheckResult]) -> CheckResult:
     """One check result for a run that published several releases.
 
     A check result of a multi-partition run belongs to no single partition, so this one
@@ -302,9 +291,8 @@ def combine_release_checks(
     """
     if len(per_release) == 1:
         ((release_id, result),) = per_release.items()
-        return dg.AssetCheckResult(
-            asset_key=asset_key,
-            check_name=check_name,
+        return CheckResult(
+            check_name,
             passed=result.passed,
             severity=result.severity,
             description=result.description,
@@ -313,9 +301,7 @@ def combine_release_checks(
     failed = {rid: result for rid, result in per_release.items() if not result.passed}
     metadata: MetadataDict = {"n_releases": len(per_release), "n_releases_failed": len(failed)}
     if not failed:
-        return dg.AssetCheckResult(
-            asset_key=asset_key, check_name=check_name, passed=True, metadata=metadata
-        )
+        return CheckResult(check_name, passed=True, metadata=metadata)
     table = pd.DataFrame(
         {
             "release_id": list(failed),
@@ -323,17 +309,16 @@ def combine_release_checks(
         }
     )
     metadata["failed_release_ids"] = sorted(failed)[:100]
-    metadata["failures"] = dg.MetadataValue.md(frame_to_markdown(table, FAILURE_ROWS))
+    metadata["failures"] = frame_to_markdown(table, FAILURE_ROWS)
     severity = (
-        dg.AssetCheckSeverity.ERROR
-        if any(r.severity == dg.AssetCheckSeverity.ERROR for r in failed.values())
-        else dg.AssetCheckSeverity.WARN
+        Severity.ERROR
+        if any(r.severity == Severity.ERROR for r in failed.values())
+        else Severity.WARN
     )
     shown = [f"{rid}: {result.description}" for rid, result in list(failed.items())[:3]]
     more = len(failed) - len(shown)
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=check_name,
+    return CheckResult(
+        check_name,
         passed=False,
         severity=severity,
         description=f"{len(failed)} of {len(per_release)} releases fail. "

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from orchestration.batch_validation import release_scoped, validate_batch
+from lake.batch_validation import release_scoped, validate_batch
 from parsers.release import TABLE_NAMES, parse_release
 from parsers.schemas import SCHEMAS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.partitions import check_release_id, file_sha256
+from lake.releases import check_release_id, file_sha256
 
 REPORT_NAME = "REPORT.md"
 

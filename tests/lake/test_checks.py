@@ -7,12 +7,13 @@ on line 13; the one unit is 中共广州市白云区区委政法委员会.
 from decimal import Decimal
 from pathlib import Path
 
-import dagster as dg
 import pandas as pd
 import pytest
 
-from orchestration.checks import (
+from lake.checks import (
     RECONCILIATION_CHECKS,
+    CheckResult,
+    Severity,
     combine_release_checks,
     reconciliation_check_result,
     reconciliation_check_results,
@@ -25,7 +26,6 @@ from parsers.schemas import SCHEMAS
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = RAW / "guangzhou-baiyun-political-legal-committee.txt"
 UNIT_ZH = "中共广州市白云区区委政法委员会"
-KEY = dg.AssetKey(["lake", "release_tables"])
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,8 @@ def baiyun_tables() -> dict[str, pd.DataFrame]:
     return parse_release(BAIYUN).tables
 
 
-def _results(tables: dict[str, pd.DataFrame]) -> dict[str, dg.AssetCheckResult]:
-    return {r.check_name: r for r in reconciliation_check_results(reconcile(tables), KEY)}
+def _results(tables: dict[str, pd.DataFrame]) -> dict[str, CheckResult]:
+    return {r.name: r for r in reconciliation_check_results(reconcile(tables))}
 
 
 def _without_line(tables: dict[str, pd.DataFrame], source_line: int) -> dict[str, pd.DataFrame]:
@@ -47,15 +47,15 @@ def test_reconciliation_check_passes_when_release_reconciles(baiyun_tables, chec
     result = _results(baiyun_tables)[check_name]
 
     assert result.passed
-    assert result.metadata["n_mismatch"].value == 0
+    assert result.metadata["n_mismatch"] == 0
 
 
 def test_projects_sum_to_unit_subtotal_fails_naming_unit_when_one_line_is_missing(baiyun_tables):
     result = _results(_without_line(baiyun_tables, 13))["projects_sum_to_unit_subtotal"]
 
     assert not result.passed
-    assert result.severity == dg.AssetCheckSeverity.ERROR
-    assert result.metadata["mismatched_subjects"].value == [UNIT_ZH]
+    assert result.severity == Severity.ERROR
+    assert result.metadata["mismatched_subjects"] == [UNIT_ZH]
     assert "447.00" in result.description
 
 
@@ -63,7 +63,7 @@ def test_projects_sum_to_declared_total_fails_when_one_line_is_missing(baiyun_ta
     result = _results(_without_line(baiyun_tables, 13))["projects_sum_to_declared_total"]
 
     assert not result.passed
-    assert result.metadata["mismatched_source_lines"].value == [10]
+    assert result.metadata["mismatched_source_lines"] == [10]
     assert "1989.76" in result.description
 
 
@@ -83,17 +83,17 @@ def test_funding_sources_sum_to_project_total_fails_naming_project_when_total_is
     ]
 
     assert not result.passed
-    assert result.metadata["mismatched_source_lines"].value == [13]
+    assert result.metadata["mismatched_source_lines"] == [13]
     assert "政法工作经费" in result.description
 
 
 def test_reconciliation_check_passes_and_says_so_when_nothing_is_declared():
     empty = pd.DataFrame(columns=["check_name", "status", "subject", "difference_wan"])
 
-    result = reconciliation_check_result("units_sum_to_declared_total", empty, KEY)
+    result = reconciliation_check_result("units_sum_to_declared_total", empty)
 
     assert result.passed
-    assert result.metadata["n_compared"].value == 0
+    assert result.metadata["n_compared"] == 0
     assert "No declared figure" in result.description
 
 
@@ -113,20 +113,15 @@ def test_reconciliation_check_records_rounding_gap_and_passes():
         }
     )
 
-    result = reconciliation_check_result("projects_sum_to_declared_total", reconciled, KEY)
+    result = reconciliation_check_result("projects_sum_to_declared_total", reconciled)
 
     assert result.passed
-    assert result.metadata["n_rounding"].value == 1
-    assert result.metadata["max_rounding_gap_wan"].value == pytest.approx(0.01)
+    assert result.metadata["n_rounding"] == 1
+    assert result.metadata["max_rounding_gap_wan"] == pytest.approx(0.01)
 
 
 def test_validate_frame_passes_real_projects(baiyun_tables):
-    validation = validate_frame(
-        "projects",
-        baiyun_tables["projects"],
-        SCHEMAS["projects"],
-        dg.AssetKey(["lake", "release_tables"]),
-    )
+    validation = validate_frame("projects", baiyun_tables["projects"], SCHEMAS["projects"])
 
     assert validation.result.passed
     assert validation.failure_cases is None
@@ -137,65 +132,59 @@ def test_validate_frame_fails_naming_line_when_amount_is_negative(baiyun_tables)
     row = projects.index[projects["source_line"] == 13][0]
     projects.at[row, "fiscal_wan"] = Decimal("-447.00")
 
-    validation = validate_frame(
-        "projects", projects, SCHEMAS["projects"], dg.AssetKey(["lake", "release_tables"])
-    )
+    validation = validate_frame("projects", projects, SCHEMAS["projects"])
 
     assert not validation.result.passed
-    assert validation.result.metadata["offending_source_lines"].value == [13]
-    assert validation.result.metadata["n_failure_cases"].value >= 1
+    assert validation.result.metadata["offending_source_lines"] == [13]
+    assert validation.result.metadata["n_failure_cases"] >= 1
 
 
 def test_numbering_check_fails_naming_the_project_whose_item_lost_its_number():
     # guangzhou-government-services-data-bureau.txt line 26 prints '…5、…。31-服务对象满意度；…'
     # with '6、3-满意度指标；' missing: the item is read, its number is not.
-    from orchestration.checks import numbering_check_result
+    from lake.checks import numbering_check_result
     from parsers.release import parse_release
 
     tables = parse_release(RAW / "guangzhou-government-services-data-bureau.txt").tables
-    result = numbering_check_result(
-        tables["indicators"], tables["projects"], dg.AssetKey(["lake", "release_tables"])
-    )
+    result = numbering_check_result(tables["indicators"], tables["projects"])
     assert not result.passed
-    assert result.metadata["offending_source_lines"].value == [26]
+    assert result.metadata["offending_source_lines"] == [26]
     assert "政府网站与政务新媒体提升业务项目" in result.description
 
 
 def test_numbering_check_passes_when_every_number_is_printed_once():
-    from orchestration.checks import numbering_check_result
+    from lake.checks import numbering_check_result
     from parsers.release import parse_release
 
     tables = parse_release(RAW / "guangzhou-baiyun-political-legal-committee.txt").tables
-    result = numbering_check_result(
-        tables["indicators"], tables["projects"], dg.AssetKey(["lake", "release_tables"])
-    )
+    result = numbering_check_result(tables["indicators"], tables["projects"])
     assert result.passed
-    assert result.metadata["n_projects_compared"].value == 16
+    assert result.metadata["n_projects_compared"] == 16
 
 
 def _outcome(passed: bool, description: str | None = None, warn: bool = False):
-    severity = dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR
-    return dg.AssetCheckResult(
-        passed=passed, severity=severity, description=description, metadata={"n_compared": 3}
+    severity = Severity.WARN if warn else Severity.ERROR
+    return CheckResult(
+        "x", passed=passed, severity=severity, description=description, metadata={"n_compared": 3}
     )
 
 
 def test_combine_release_checks_keeps_a_single_release_result_and_names_the_release():
     combined = combine_release_checks(
-        "projects_sum_to_declared_total", KEY, {"r1": _outcome(False, "合计 off by 1.00")}
+        "projects_sum_to_declared_total", {"r1": _outcome(False, "合计 off by 1.00")}
     )
 
     assert not combined.passed
     assert combined.description == "合计 off by 1.00"
-    assert combined.metadata["release_id"].value == "r1"
-    assert combined.metadata["n_compared"].value == 3
+    assert combined.metadata["release_id"] == "r1"
+    assert combined.metadata["n_compared"] == 3
 
 
 def test_combine_release_checks_passes_a_batch_only_when_every_release_passed():
-    combined = combine_release_checks("x", KEY, {"r1": _outcome(True), "r2": _outcome(True)})
+    combined = combine_release_checks("x", {"r1": _outcome(True), "r2": _outcome(True)})
 
     assert combined.passed
-    assert {name: value.value for name, value in combined.metadata.items()} == {
+    assert combined.metadata == {
         "n_releases": 2,
         "n_releases_failed": 0,
     }
@@ -208,16 +197,16 @@ def test_combine_release_checks_names_each_failing_release_of_a_batch():
         "r3": _outcome(False, "unit B off by 2.00"),
     }
 
-    combined = combine_release_checks("x", KEY, per_release)
+    combined = combine_release_checks("x", per_release)
 
     assert not combined.passed
-    assert combined.severity == dg.AssetCheckSeverity.ERROR
+    assert combined.severity == Severity.ERROR
     assert combined.description.startswith("2 of 3 releases fail.")
     assert "r2: unit A off by 1.00" in combined.description
-    assert combined.metadata["failed_release_ids"].value == ["r2", "r3"]
+    assert combined.metadata["failed_release_ids"] == ["r2", "r3"]
 
 
 def test_combine_release_checks_only_warns_when_every_failure_was_a_warning():
     per_release = {"r1": _outcome(False, "gap", warn=True), "r2": _outcome(True)}
 
-    assert combine_release_checks("x", KEY, per_release).severity == dg.AssetCheckSeverity.WARN
+    assert combine_release_checks("x", per_release).severity == Severity.WARN

@@ -1,4 +1,9 @@
-"""Small, pure builders for the metadata Dagster shows next to assets and checks."""
+"""Small, pure builders for the metadata shown next to assets and checks.
+
+Values stay plain (numbers, strings, lists, ``Path``, ``Markdown``) so that they pickle across
+the publisher's worker processes; orchestration/assets/lake.py maps ``Markdown`` and ``Path``
+to Dagster's metadata types when it yields them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-# What Dagster accepts as metadata values (its own alias is private).
+# Metadata as plain values (Dagster's own alias is private).
 MetadataDict = dict[str, Any]
 
 PREVIEW_ROWS = 5
@@ -23,6 +28,12 @@ def is_missing(value: object) -> bool:
         return False
 
 
+class Markdown(str):
+    """Text meant to be rendered as Markdown (a table), not shown verbatim."""
+
+    __slots__ = ()
+
+
 def _cell(value: object) -> str:
     if is_missing(value):
         return ""
@@ -30,11 +41,11 @@ def _cell(value: object) -> str:
     return text if len(text) <= _CELL_CHARS else text[: _CELL_CHARS - 1] + "…"
 
 
-def frame_to_markdown(frame: pd.DataFrame, max_rows: int = PREVIEW_ROWS) -> str:
+def frame_to_markdown(frame: pd.DataFrame, max_rows: int = PREVIEW_ROWS) -> Markdown:
     """The first ``max_rows`` rows as a Markdown table (no tabulate dependency)."""
     columns = [str(column) for column in frame.columns]
     if not columns:
-        return "_(no columns)_"
+        return Markdown("_(no columns)_")
     lines = [
         "| " + " | ".join(columns) + " |",
         "| " + " | ".join("---" for _ in columns) + " |",
@@ -43,7 +54,7 @@ def frame_to_markdown(frame: pd.DataFrame, max_rows: int = PREVIEW_ROWS) -> str:
         lines.append("| " + " | ".join(_cell(value) for value in row) + " |")
     if len(frame) > max_rows:
         lines.append(f"\n_{len(frame) - max_rows} more rows not shown ({len(frame)} in all)._")
-    return "\n".join(lines)
+    return Markdown("\n".join(lines))
 
 
 def sum_wan(series: pd.Series) -> Decimal:

@@ -4,23 +4,21 @@ import copy
 import shutil
 from pathlib import Path
 
-import dagster as dg
 import pandera.pandas as pa
 import pytest
 
-from orchestration.lake import partition_path
-from orchestration.publish import (
+from lake.checks import CheckResult
+from lake.publish import (
     MIN_RELEASES_FOR_POOL,
-    CheckOutcome,
     publish_chunk,
     publish_release,
     publish_releases,
 )
+from lake.writer import partition_path
 from parsers.release import TABLE_NAMES
 from parsers.schemas import SCHEMAS
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
-KEY = dg.AssetKey(["lake", "release_tables"])
 BAIYUN = "guangzhou-baiyun-political-legal-committee"
 
 
@@ -41,12 +39,12 @@ def _copy_samples(lake: Path) -> list[Path]:
 def test_publish_release_writes_all_six_tables_and_reports_every_check(lake):
     (path,) = [p for p in _copy_samples(lake) if p.stem == BAIYUN]
 
-    published = publish_release(path, lake, lake / "quarantine", KEY)
+    published = publish_release(path, lake, lake / "quarantine")
 
     assert published.landed and published.refusal is None
     assert all(partition_path(lake, table, BAIYUN).exists() for table in TABLE_NAMES)
     assert len(published.check_results) == 11
-    assert all(isinstance(result, CheckOutcome) for result in published.check_results)
+    assert all(isinstance(result, CheckResult) for result in published.check_results)
     assert published.metadata["rows/projects"] == 16
     assert published.metadata["projects.total_wan"] == pytest.approx(1989.76)
     assert published.metadata["release_fingerprint"] == published.metadata["source_sha256"]
@@ -59,7 +57,7 @@ def test_publish_releases_in_a_pool_lands_the_good_and_quarantines_the_bad(lake)
     paths.append(broken)
     assert len(paths) >= MIN_RELEASES_FOR_POOL
 
-    published = publish_releases(paths, lake, lake / "quarantine", KEY, workers=2)
+    published = publish_releases(paths, lake, lake / "quarantine", workers=2)
 
     assert [p.release_id for p in published] == [path.stem for path in paths]
     landed = [p.release_id for p in published if p.landed]
@@ -77,7 +75,7 @@ def test_publish_release_keeps_a_release_that_does_not_reconcile_out_of_the_lake
     path = lake / "raw" / f"{BAIYUN}.txt"
     path.write_text(text.replace("合计\t1,989.76", "合计\t1,999.76", 1), encoding="utf-8")
 
-    published = publish_release(path, lake, lake / "quarantine", KEY)
+    published = publish_release(path, lake, lake / "quarantine")
 
     assert not published.landed
     assert "projects_sum_to_declared_total" in published.failed_checks
@@ -86,7 +84,7 @@ def test_publish_release_keeps_a_release_that_does_not_reconcile_out_of_the_lake
 
 
 def test_publish_release_refuses_a_missing_file_without_a_quarantine(lake):
-    published = publish_release(lake / "raw" / "nowhere.txt", lake, lake / "quarantine", KEY)
+    published = publish_release(lake / "raw" / "nowhere.txt", lake, lake / "quarantine")
 
     assert not published.landed
     assert "no raw file nowhere.txt" in published.refusal
@@ -100,7 +98,7 @@ def test_publish_chunk_judges_each_release_alone_when_the_batch_fails_its_schema
     schema.checks = [*schema.checks, pa.Check(lambda frame: frame["release_id"] != bad)]
     monkeypatch.setitem(SCHEMAS, "projects", schema)
 
-    published = publish_chunk(paths, lake, lake / "quarantine", KEY)
+    published = publish_chunk(paths, lake, lake / "quarantine")
 
     assert [p.release_id for p in published if not p.landed] == [bad]
     (failed,) = [p for p in published if not p.landed]
@@ -108,6 +106,6 @@ def test_publish_chunk_judges_each_release_alone_when_the_batch_fails_its_schema
     assert (lake / "quarantine" / bad / "projects.failure_cases.csv").exists()
     for release in published:
         schema_result = next(
-            c for c in release.check_results if c.check_name == "projects_matches_schema"
+            c for c in release.check_results if c.name == "projects_matches_schema"
         )
         assert schema_result.passed == (release.release_id != bad)
