@@ -26,7 +26,7 @@ map it to a canonical dimension. Flags an item can carry:
 - ``placeholder``: the name or a target is a classified-project placeholder (涉密, SM项目,
   待单位补充...).
 - ``level2_in_level1_slot``: a level-2 name (数量指标, 时效指标 …) sits in level 1.
-- ``unknown_level1`` / ``unknown_level2``: a level name outside the framework (DOMAIN.md),
+- ``unknown_level1`` / ``unknown_level2``: a level name outside the framework (docs/domain.md#the-indicator-framework),
   compared after folding the ``指标`` suffix (社会效益指标 = 社会效益).
 - ``level1_missing`` / ``level2_missing``: Tianjin only, a blank level with nothing to
   inherit (level 1) or blank at all (level 2).

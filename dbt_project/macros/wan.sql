@@ -9,8 +9,9 @@
 
 {#-
     Printed amounts carry two decimals, so each printed figure may be off by up to half a cent of
-    万元. n summed figures may drift by up to n x 0.005 万元 (DOMAIN.md, "Money, rounding and
-    reconciliation"). Decimal, so comparisons with decimal differences stay exact.
+    万元. n summed figures may drift by up to n x 0.005 万元
+    (docs/domain.md#money-rounding-and-reconciliation). Decimal, so comparisons with decimal
+    differences stay exact.
 -#}
 {% macro rounding_tolerance_wan(n_figures) -%}
     cast(cast({{ var('rounding_tolerance_per_figure_wan', '0.005') }} as decimal(18, 3)) * {{ n_figures }} as decimal(18, 3))

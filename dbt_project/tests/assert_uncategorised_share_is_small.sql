@@ -1,5 +1,5 @@
 {{ config(severity='warn') }}
--- Keyword rules overfit easily (DOMAIN.md): warn when more than 5% of a release's money lands in
+-- Keyword rules overfit easily (docs/domain.md#spending-categories): warn when more than 5% of a release's money lands in
 -- 未分类, the sign that a new department needs words of its trade in category_rules.csv. (25% until
 -- the rules learned the budget's words for mission money: 业务经费, 工作经费, 事务经费 …)
 select

@@ -95,7 +95,7 @@ def test_parse_target_writes_percent_word_as_percent_sign():
 
 
 def test_parse_target_reads_unit_of_several_characters():
-    # DOMAIN.md target wording
+    # docs/domain.md#targets wording
     parsed = parse_target("10万人次以上")
     assert (parsed.operator, parsed.value, parsed.unit) == ("≥", Decimal("10"), "万人次")
 
@@ -119,7 +119,7 @@ def test_parse_target_folds_full_width_forms():
 
 
 def test_parse_target_reads_ascii_greater_equal():
-    # DOMAIN.md spelling of ≥ in typed sources
+    # docs/domain.md#targets spelling of ≥ in typed sources
     parsed = parse_target(">=95%")
     assert (parsed.operator, parsed.value) == ("≥", Decimal("95"))
 

@@ -1,6 +1,6 @@
 -- One row per figure that can be checked against a sum of other printed figures, before any
 -- verdict: the declared figure, the computed sum and how many non-null figures were summed.
--- Three levels (DOMAIN.md, "Money, rounding and reconciliation"):
+-- Three levels (docs/domain.md#money-rounding-and-reconciliation):
 --   release  合计 vs the units' declared subtotals, and 合计 vs the projects, per funding source
 --   unit     a declared unit subtotal vs the sum of its projects, per funding source
 --   project  a project's total vs the sum of its funding sources

@@ -1,6 +1,7 @@
 -- One row per declared or derivable figure, with its verdict: exact, rounding or mismatch.
--- tolerance = 0.005 万元 × the number of printed figures summed (DOMAIN.md): printed two-decimal
--- figures may each be off by half a fen, so only a gap beyond that is a real mistake.
+-- tolerance = 0.005 万元 × the number of printed figures summed
+-- (docs/domain.md#money-rounding-and-reconciliation): printed two-decimal figures may each be off
+-- by half a fen, so only a gap beyond that is a real mistake.
 
 with
 

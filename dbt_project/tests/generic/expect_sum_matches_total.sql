@@ -13,7 +13,7 @@
                               sides are sums of the same printed figures, so only a lost or
                               double-counted row can break the identity.
       tolerance_per_child_wan slack per summed child, in 万元 (0.005 for printed two-decimal
-                              figures, DOMAIN.md); added to tolerance_wan.
+                              figures, docs/domain.md#money-rounding-and-reconciliation); added to tolerance_wan.
       allow_missing_total     when true, groups with children but no parent row are skipped
                               (the parent only exists for some groups, e.g. declared subtotals).
       row_condition, total_condition  optional filters on each side.
