@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 # Telemetry off, the duckdb_writer pool (one DuckDB writer), freshness, run monitoring and
-# retries, the pooled sqlite event log: orchestration/instance_config.py explains each, and writes the file.
+# retries: orchestration/instance_config.py explains each, and writes the file.
 $(DAGSTER_HOME)/dagster.yaml: Makefile orchestration/instance_config.py $(STAMP)
 	@$(BIN)/python -m orchestration.instance_config $(DAGSTER_HOME) >/dev/null
 

@@ -13,9 +13,8 @@ for longer than ``MAX_RUNTIME_SECONDS`` (a run may set its own with the ``dagste
 tag). Run retries re-run a run whose worker crashed, once, but not a run that failed because a
 release or a dbt test failed: that failure is a finding, and the same input fails again.
 
-Storage: sqlite under ``DAGSTER_HOME`` by default (``make run``, ``make dev``), with the pooled
-event log (orchestration/instance_storage.py, ~4 ms an event instead of ~15 ms); Postgres for a
-deployment (``--postgres``), its connection read from ``DAGSTER_PG_*`` environment variables at
+Storage: Dagster's stock sqlite under ``DAGSTER_HOME`` by default (``make run``, ``make dev``:
+the embedded default, nothing configured); Postgres for a deployment (``--postgres``), its connection read from ``DAGSTER_PG_*`` environment variables at
 start-up, so the file holds no host or password.
 
     python -m orchestration.instance_config <DAGSTER_HOME>
@@ -62,14 +61,6 @@ run_retries:
   retry_on_asset_or_op_failure: false
 """
 
-SQLITE_STORAGE = """\
-event_log_storage:
-  module: orchestration.instance_storage
-  class: PooledSqliteEventLogStorage
-  config:
-    base_dir: {event_log_dir}
-"""
-
 # SQLAlchemy 2.1 reads a bare ``postgresql://`` as psycopg 3; dagster-postgres ships psycopg2.
 POSTGRES_STORAGE = f"""\
 storage:
@@ -102,7 +93,7 @@ def dagster_yaml(
     max_runtime_seconds: int = MAX_RUNTIME_SECONDS,
     poll_interval_seconds: int = MONITORING_POLL_SECONDS,
 ) -> str:
-    """The configuration for an instance at ``dagster_home``: sqlite there, or Postgres."""
+    """The configuration for an instance at ``dagster_home``: stock sqlite there, or Postgres."""
     common = COMMON.format(
         start_timeout=START_TIMEOUT_SECONDS,
         cancel_timeout=CANCEL_TIMEOUT_SECONDS,
@@ -110,10 +101,7 @@ def dagster_yaml(
         poll_interval=poll_interval_seconds,
         max_retries=MAX_RETRIES,
     )
-    if postgres:
-        return common + POSTGRES_STORAGE
-    event_log_dir = Path(dagster_home).resolve() / "history" / "runs"
-    return common + SQLITE_STORAGE.format(event_log_dir=f"{event_log_dir}/")
+    return common + POSTGRES_STORAGE if postgres else common
 
 
 def missing_postgres_env() -> list[str]:

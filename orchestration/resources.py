@@ -13,16 +13,12 @@ Nothing else belongs in this module: no asset logic, no paths to single tables.
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import sys
-from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
-from packaging import version
 
 from orchestration.dbt_project import budget_dbt_project
 
@@ -81,26 +77,6 @@ def dbt_executable() -> str:
     return os.fspath(sibling) if sibling.exists() else "dbt"
 
 
-class SubprocessOnlyDbtCliResource(DbtCliResource):
-    """``DbtCliResource`` without the two things it does in the Dagster process before dbt starts.
-
-    Before every invocation dagster-dbt runs ``dbt --version`` in a subprocess (2.3 s here) to
-    learn the version, and loads dbt, the profile and the manifest in-process (2–3 s) only to
-    serve ``fetch_row_counts()`` and ``fetch_column_metadata()``, which this project does not
-    call. The version is read from the installed ``dbt-core`` (the venv's ``dbt`` is the one
-    invoked, see ``dbt_executable``); everything dbt does still happens in its subprocess.
-    """
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # ty: ignore[invalid-method-override]
-        return None
-
-
 def build_dbt_resource() -> DbtCliResource:
     """A ``DbtCliResource`` on the project in ``dbt_project/`` using the venv's dbt."""
-    return SubprocessOnlyDbtCliResource(
-        project_dir=budget_dbt_project, dbt_executable=dbt_executable()
-    )
+    return DbtCliResource(project_dir=budget_dbt_project, dbt_executable=dbt_executable())
