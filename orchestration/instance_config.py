@@ -14,8 +14,9 @@ tag). Run retries re-run a run whose worker crashed, once, but not a run that fa
 release or a dbt test failed: that failure is a finding, and the same input fails again.
 
 Storage: Dagster's stock sqlite under ``DAGSTER_HOME`` by default (``make run``, ``make dev``:
-the embedded default, nothing configured); Postgres for a deployment (``--postgres``), its connection read from ``DAGSTER_PG_*`` environment variables at
-start-up, so the file holds no host or password.
+the embedded default, nothing configured); Postgres for a deployment (``--postgres``), its
+connection read from ``DAGSTER_PG_*`` environment variables at start-up, so the file holds no
+host or password.
 
     python -m orchestration.instance_config <DAGSTER_HOME>
     python -m orchestration.instance_config --postgres <DAGSTER_HOME>
