@@ -4,10 +4,11 @@
     budget-marts query "SELECT …" [--out result.csv|.parquet|.xlsx]
     budget-marts report [--out report.html]
 
-Every command opens the warehouse read-only (see analytics/warehouse.py for where it is
-looked for). Exit status: 0 done; 1 the query failed or was refused; 2 the warehouse
-cannot be opened (missing, locked by a running build, not a DuckDB file) or the command
-line is wrong. Errors are one line on stderr, never a traceback.
+Every command opens the warehouse read-only with DuckDB's external access disabled, and a
+query is one statement that reads the warehouse only (analytics/warehouse.py says why and how;
+settings.py says where the warehouse is looked for). Exit status: 0 done; 1 the query failed
+or was refused; 2 the warehouse cannot be opened (missing, locked by a running build, not a
+DuckDB file) or the command line is wrong. Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
+import settings
 from analytics.export import export_result
 from analytics.text_table import format_table
 from analytics.warehouse import (
@@ -32,7 +36,8 @@ EXIT_OK = 0
 EXIT_QUERY_FAILED = 1
 EXIT_UNAVAILABLE = 2
 DEFAULT_MAX_ROWS = 50
-DEFAULT_MAX_WIDTH = 40
+# Wide enough for every release_id of the samples (42 columns) and most project names.
+DEFAULT_MAX_WIDTH = 48
 
 
 def _warehouse_option(default: object) -> argparse.ArgumentParser:
@@ -41,7 +46,11 @@ def _warehouse_option(default: object) -> argparse.ArgumentParser:
         "--warehouse",
         metavar="PATH",
         default=default,
-        help="DuckDB file (default: $BUDGET_WAREHOUSE_PATH, else data_lake/warehouse.duckdb)",
+        help=(
+            f"DuckDB file (default: ${settings.WAREHOUSE_PATH_ENV}, else "
+            f"${settings.LAKE_DIR_ENV}/{settings.WAREHOUSE_FILE_NAME}, else "
+            f"data_lake/{settings.WAREHOUSE_FILE_NAME} in the repository)"
+        ),
     )
     return common
 
@@ -61,7 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     tables.add_argument("schema", nargs="?", help="only this schema (e.g. marts)")
 
-    query = commands.add_parser("query", parents=[common], help="run a read-only SQL query")
+    query = commands.add_parser(
+        "query",
+        parents=[common],
+        help="run one read-only SQL statement",
+        description=(
+            "Run one SQL statement that reads the warehouse. Anything that writes, attaches, "
+            "installs, loads, exports, imports or reads a file is refused (also inside EXPLAIN, "
+            "PRAGMA and CALL); export a result with --out."
+        ),
+    )
     query.add_argument("sql", help="the SQL text, or - to read it from standard input")
     query.add_argument(
         "--out", type=Path, metavar="FILE", help="write every row to FILE (.csv, .parquet, .xlsx)"
@@ -101,23 +119,30 @@ def _tables(connection, schema: str | None) -> str:
     return format_table(["schema", "table", "kind", "rows"], rows)
 
 
-def _query(connection, args: argparse.Namespace) -> str:
-    sql = sys.stdin.read() if args.sql == "-" else args.sql
-    cursor = run_query(connection, sql)
+def format_result(
+    cursor: duckdb.DuckDBPyConnection,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_width: int = DEFAULT_MAX_WIDTH,
+) -> str:
+    """A query result as ``budget-marts query`` prints it: the table, then a row count."""
     if cursor.description is None:
         return "(no result)"
-    if args.out:
-        count = export_result(cursor, args.out)
-        return f"{count} rows written to {args.out}"
     columns = [description[0] for description in cursor.description]
     rows = cursor.fetchall()
-    shown = rows if args.max_rows <= 0 else rows[: args.max_rows]
-    text = format_table(columns, shown, max_width=max(args.max_width, 2))
+    shown = rows if max_rows <= 0 else rows[:max_rows]
+    text = format_table(columns, shown, max_width=max(max_width, 2))
     if len(shown) < len(rows):
-        text += f"\n({len(rows)} rows, first {len(shown)} shown; --max-rows 0 shows all)"
-    else:
-        text += f"\n({len(rows)} row{'' if len(rows) == 1 else 's'})"
-    return text
+        return text + f"\n({len(rows)} rows, first {len(shown)} shown; --max-rows 0 shows all)"
+    return text + f"\n({len(rows)} row{'' if len(rows) == 1 else 's'})"
+
+
+def _query(connection: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    cursor = run_query(connection, sql)
+    if args.out and cursor.description is not None:
+        count = export_result(cursor, args.out)
+        return f"{count} rows written to {args.out}"
+    return format_result(cursor, args.max_rows, args.max_width)
 
 
 def _report(connection, warehouse: Path, out: Path | None) -> str:

@@ -2,7 +2,8 @@
 
 ``.csv`` is UTF-8 with a byte-order mark, because Excel opens BOM-less UTF-8 CSV as the
 local code page and garbles every Chinese character. ``.parquet`` keeps DuckDB's types
-(amounts stay decimal(18, 2)). ``.xlsx`` uses the small writer in analytics/xlsx.py.
+(amounts stay decimal(18, 2)). ``.xlsx`` goes through XlsxWriter (analytics/xlsx.py): numbers
+and dates as Excel numbers and dates, one sheet named after the file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pyarrow.parquet as pq
 
 from analytics.text_table import format_cell
 from analytics.warehouse import WarehouseError
-from analytics.xlsx import write_xlsx
+from analytics.xlsx import SheetTooLong, write_xlsx
 
 EXPORT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
@@ -49,7 +50,10 @@ def export_result(cursor: duckdb.DuckDBPyConnection, path: Path) -> int:
                 [("" if value is None else _csv_text(value)) for value in row] for row in rows
             )
     else:
-        write_xlsx(path, columns, rows)
+        try:
+            write_xlsx(path, columns, rows, sheet_name=path.stem)
+        except SheetTooLong as error:
+            raise WarehouseError(str(error)) from error
     return len(rows)
 
 

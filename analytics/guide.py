@@ -3,8 +3,10 @@
 The guide pairs every ```sql block with the ```text block that follows it. This module
 finds those pairs, and ``python -m analytics.guide docs/analyst_guide.md`` (``make docs``)
 rewrites each text block from a real run, so the printed numbers are never typed by hand.
-tests/analytics/test_analyst_guide.py runs the same blocks against a warehouse built
-from the sample releases.
+Each output is what ``budget-marts query "<the block>"`` prints with its default options (a
+newcomer who pastes the query must see the same, issue 17.4), rendered by the CLI's own
+function; tests/analytics/test_analyst_guide.py holds the pasted outputs to it on a warehouse
+built from the sample releases.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.text_table import format_table
+from analytics.cli import format_result
 from analytics.warehouse import (
     WarehouseError,
     WarehouseUnavailable,
@@ -30,7 +32,6 @@ SQL_WITH_OUTPUT = re.compile(
     r"(?P<head>```sql\n(?P<sql>.*?)```\n(?:\n|[^`\n][^\n]*\n){0,3}```text\n)(?P<output>.*?)(?P<tail>```)",
     re.DOTALL,
 )
-MAX_WIDTH = 48
 
 
 def extract_sql_blocks(markdown: str) -> list[str]:
@@ -38,12 +39,16 @@ def extract_sql_blocks(markdown: str) -> list[str]:
     return [match.group("sql").strip() for match in SQL_BLOCK.finditer(markdown)]
 
 
+def extract_sql_with_outputs(markdown: str) -> list[tuple[str, str]]:
+    """Every ```sql block of ``markdown`` that has an output block, with that output."""
+    return [
+        (match.group("sql"), match.group("output")) for match in SQL_WITH_OUTPUT.finditer(markdown)
+    ]
+
+
 def render_output(connection: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """The query's result as the CLI prints it (every row), ending with a newline."""
-    cursor = run_query(connection, sql)
-    columns = [description[0] for description in cursor.description]
-    rows = cursor.fetchall()
-    return format_table(columns, rows, max_width=MAX_WIDTH) + f"\n({len(rows)} rows)\n"
+    """What ``budget-marts query`` prints for ``sql`` with its default options."""
+    return format_result(run_query(connection, sql)) + "\n"
 
 
 def refresh_outputs(markdown: str, connection: duckdb.DuckDBPyConnection) -> str:

@@ -1,54 +1,48 @@
-"""Fixed-width text tables that stay aligned with Chinese text in a terminal.
+"""Plain-text tables that stay aligned with Chinese text in a terminal, drawn by rich.
 
-A terminal draws East Asian wide (W) and full-width (F) characters in two columns, so
-``len()`` under-counts 广州市公安局 by half. Widths here are display columns:
-``unicodedata.east_asian_width`` W/F count 2, combining marks 0, everything else 1
-(ambiguous characters such as … count 1, as in most non-CJK locales).
+A terminal draws East Asian wide and full-width characters in two columns, so ``len()``
+under-counts 广州市公安局 by half. rich measures cells the way terminals draw them
+(``rich.cells.cell_len``) and lays the table out; this module only decides how values read as
+text (exact decimals, ISO dates, NULL, one line per row) and renders without colour or markup,
+so the output is the same in a pipe, a file and the analyst guide.
+
+Usable outside analytics: ``format_table(columns, rows, max_width=None, right_align=...)``
+takes already formatted strings too (orchestration/run_all.py's summary, bench/run.py's table).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Sequence
+import io
+from collections.abc import Collection, Sequence
 from decimal import Decimal
+
+from rich.box import Box
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 ELLIPSIS = "…"
 NULL_TEXT = "NULL"
-COLUMN_GAP = "  "
-
-
-def char_width(char: str) -> int:
-    """Display columns of one character: 2 for wide/full-width, 0 for combining, else 1."""
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+# Header, then one ASCII rule across the whole table; no other lines. ASCII because box-drawing
+# characters are East Asian "ambiguous" and take two columns in many CJK terminals.
+HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+# Wide enough that rich never wraps or shrinks a table: cells are cut by ``max_width`` instead.
+_RENDER_WIDTH = 100_000
 
 
 def display_width(text: str) -> int:
-    """Display columns ``text`` takes in a terminal."""
-    return sum(char_width(char) for char in text)
+    """Display columns ``text`` takes in a terminal (a CJK character counts two)."""
+    return cell_len(text)
 
 
 def truncate(text: str, max_width: int) -> str:
     """``text`` cut to at most ``max_width`` columns, ending in … when cut."""
-    if display_width(text) <= max_width:
+    if cell_len(text) <= max_width:
         return text
-    kept, used = [], 0
-    budget = max_width - display_width(ELLIPSIS)
-    for char in text:
-        width = char_width(char)
-        if used + width > budget:
-            break
-        kept.append(char)
-        used += width
-    return "".join(kept) + ELLIPSIS
-
-
-def pad(text: str, width: int, align_right: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` display columns."""
-    fill = " " * max(width - display_width(text), 0)
-    return fill + text if align_right else text + fill
+    # set_cell_size pads with a space where a wide character would straddle the cut.
+    return set_cell_size(text, max(max_width - cell_len(ELLIPSIS), 0)).rstrip() + ELLIPSIS
 
 
 def format_cell(value: object) -> str:
@@ -71,33 +65,54 @@ def _is_numeric(value: object) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def format_table(
-    columns: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 40
-) -> str:
-    """An aligned table: header, rule, rows; numbers right-aligned, long cells cut with …."""
-    header = [truncate(format_cell(name), max_width) for name in columns]
-    body = [[truncate(format_cell(value), max_width) for value in row] for row in rows]
-    numeric = [
-        any(_is_numeric(row[index]) for row in rows)
+def _numeric_columns(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> set[int]:
+    return {
+        index
+        for index in range(len(columns))
+        if any(_is_numeric(row[index]) for row in rows)
         and all(row[index] is None or _is_numeric(row[index]) for row in rows)
-        for index in range(len(columns))
-    ]
-    widths = [
-        max([display_width(header[index])] + [display_width(line[index]) for line in body])
-        for index in range(len(columns))
-    ]
-    lines = [
-        COLUMN_GAP.join(
-            pad(cell, width, align)
-            for cell, width, align in zip(header, widths, numeric, strict=True)
-        ),
-        COLUMN_GAP.join("-" * width for width in widths),
-    ]
-    lines.extend(
-        COLUMN_GAP.join(
-            pad(cell, width, align)
-            for cell, width, align in zip(line, widths, numeric, strict=True)
-        )
-        for line in body
+    }
+
+
+def format_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    max_width: int | None = 40,
+    right_align: Collection[int] | None = None,
+) -> str:
+    """An aligned table: header, rule, rows; long cells cut with … at ``max_width`` columns.
+
+    Columns of numbers are right-aligned; ``right_align`` (column indexes) overrides that for
+    callers that pass numbers already formatted as text.
+    """
+    aligned_right = _numeric_columns(columns, rows) if right_align is None else set(right_align)
+
+    def cell(value: object) -> Text:
+        text = format_cell(value)
+        return Text(truncate(text, max_width) if max_width else text)
+
+    table = Table(
+        box=HEADER_RULE,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="",
+        highlight=False,
     )
-    return "\n".join(line.rstrip() for line in lines)
+    for index, name in enumerate(columns):
+        table.add_column(
+            cell(name), justify="right" if index in aligned_right else "left", no_wrap=True
+        )
+    for row in rows:
+        table.add_row(*(cell(value) for value in row))
+    buffer = io.StringIO()
+    Console(
+        file=buffer,
+        width=_RENDER_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    ).print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())

@@ -1,30 +1,71 @@
-"""Where the warehouse is, and how analysts open it: read-only, with one-line errors.
+"""Where the warehouse is, and how analysts open it: read-only, sealed from files, one-line errors.
 
-The path follows the pipeline's own rule (orchestration/resources.py), repeated here so
-that the analyst tools need not import Dagster: ``--warehouse``, else
-``$BUDGET_WAREHOUSE_PATH``, else ``$BUDGET_LAKE_DIR/warehouse.duckdb``, else
-``<repo>/data_lake/warehouse.duckdb``.
+Two guards, in this order of trust. DuckDB's own: the connection is read-only, has external
+access disabled (no file, directory, network or extension outside the database file) and its
+configuration locked, so no query can switch either back on. Ours: a statement check that
+refuses, before DuckDB sees it, anything that writes, attaches, installs, loads, exports,
+imports or reads a file, including inside EXPLAIN, PRAGMA and CALL, so that the analyst gets a
+one-line reason instead of a permission error. The statement check alone would be a blocklist;
+DuckDB's guard is what holds if it misses a case (issue 13.2: `EXPLAIN ANALYZE COPY … TO`
+once overwrote the warehouse itself).
+
+A consequence: views that read the Parquet lake (schemas staging and intermediate) cannot be
+read through these tools; the marts and seeds are tables inside the warehouse and can.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_WAREHOUSE = REPO_DIR / "data_lake" / "warehouse.duckdb"
-WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
-LAKE_DIR_ENV = "BUDGET_LAKE_DIR"
+import settings
 
 # Schemas in the order analysts want them: the marts are the product, the rest is plumbing.
 SCHEMA_ORDER = ("marts", "intermediate", "staging", "seeds")
 
-# Statement types a query may contain. The connection is read-only anyway; this also
-# refuses COPY … TO, ATTACH and SET, which read-only mode lets through.
+# DuckDB settings applied when the connection opens; the lock comes last, so nothing after
+# it (a SET, a PRAGMA) can turn external access back on.
+SEALED_CONFIG = {"enable_external_access": False, "lock_configuration": True}
+
+# Statement types that only read. DESCRIBE, SUMMARIZE, SHOW and FROM … parse as SELECT.
 READ_STATEMENT_TYPES = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+READ_ONLY_HINT = (
+    "budget-marts runs read-only queries (SELECT, DESCRIBE, SUMMARIZE, EXPLAIN, PRAGMA)"
+)
+EXPORT_HINT = "export a result with --out FILE (.csv, .parquet or .xlsx)"
+WAREHOUSE_ONLY_HINT = "budget-marts reads only the warehouse"
+
+# Why a statement is refused, by its first keyword. DuckDB files INSTALL under LOAD and
+# IMPORT DATABASE under PRAGMA, and CHECKPOINT under CALL, so the keyword decides, not the type.
+REFUSED_VERBS = {
+    "COPY": f"writes or reads a file; {EXPORT_HINT}",
+    "EXPORT": f"writes files; {EXPORT_HINT}",
+    "IMPORT": f"runs SQL from files; {WAREHOUSE_ONLY_HINT}",
+    "ATTACH": f"opens another database; {WAREHOUSE_ONLY_HINT}",
+    "DETACH": f"changes the attached databases; {WAREHOUSE_ONLY_HINT}",
+    "INSTALL": f"downloads an extension; {WAREHOUSE_ONLY_HINT}",
+    "FORCE INSTALL": f"downloads an extension; {WAREHOUSE_ONLY_HINT}",
+    "LOAD": f"loads an extension; {WAREHOUSE_ONLY_HINT}",
+    "UPDATE": f"changes data (or extensions); {READ_ONLY_HINT}",
+    "SET": f"changes a setting; {READ_ONLY_HINT}",
+    "RESET": f"changes a setting; {READ_ONLY_HINT}",
+    "USE": f"changes the default database; {READ_ONLY_HINT}",
+    "CHECKPOINT": f"writes the database file; {READ_ONLY_HINT}",
+    "FORCE CHECKPOINT": f"writes the database file; {READ_ONLY_HINT}",
+    "VACUUM": f"writes the database file; {READ_ONLY_HINT}",
+}
+
+# Functions that open files (table functions of the core and the bundled extensions, and the
+# import pragma), matched by name wherever one is called: an analyst query never needs one.
+FILE_FUNCTION = re.compile(
+    r"(read|parquet|sniff|iceberg|delta)_\w+|\w+_scan|st_read|glob|import_database|query_table",
+    re.IGNORECASE,
+)
+EXPLAIN_PREFIX = re.compile(r"^\s*explain\s+(?:analyze\s+)?(?:\([^)]*\)\s*)?", re.IGNORECASE)
 
 
 class WarehouseError(Exception):
@@ -33,6 +74,10 @@ class WarehouseError(Exception):
 
 class WarehouseUnavailable(WarehouseError):
     """The warehouse file cannot be opened (missing, locked, not DuckDB); names the file."""
+
+
+class QueryRefused(WarehouseError):
+    """The query would write, or read outside the warehouse; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -46,14 +91,8 @@ class TableInfo:
 
 
 def resolve_warehouse_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The warehouse file: ``explicit``, else the environment, else the repo default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if configured := os.environ.get(WAREHOUSE_PATH_ENV):
-        return Path(configured).expanduser()
-    if lake_dir := os.environ.get(LAKE_DIR_ENV):
-        return Path(lake_dir).expanduser() / "warehouse.duckdb"
-    return DEFAULT_WAREHOUSE
+    """The warehouse file: ``explicit``, else the environment, else the repo default (settings)."""
+    return settings.warehouse_path(explicit)
 
 
 def one_line(error: BaseException) -> str:
@@ -63,7 +102,7 @@ def one_line(error: BaseException) -> str:
 
 
 def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to ``path``; WarehouseUnavailable when it is missing or locked.
+    """A read-only, file-sealed connection to ``path``; WarehouseUnavailable when it cannot open.
 
     DuckDB lets one process write or many processes read. While ``make run`` (dbt)
     holds the write lock, opening fails with an IOException: say so plainly.
@@ -73,7 +112,7 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     if path.is_dir():
         raise WarehouseUnavailable(f"{path}: is a directory, not a DuckDB file")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True, config=dict(SEALED_CONFIG))
     except duckdb.IOException as error:
         message = one_line(error)
         if "lock" in message.lower():
@@ -86,28 +125,106 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseUnavailable(f"{path}: cannot open warehouse: {one_line(error)}") from error
 
 
-def refuse_writes(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Raise WarehouseError unless every statement in ``sql`` only reads."""
+def _verb(sql: str) -> str:
+    """The statement's first keyword (two for FORCE INSTALL, FORCE CHECKPOINT), upper case."""
+    words = sql.split(None, 2)
+    if not words:
+        return ""
+    verb = words[0].upper().rstrip(";(")
+    if verb == "FORCE" and len(words) > 1:
+        return f"FORCE {words[1].upper().rstrip(';')}"
+    return verb
+
+
+def _tokens(sql: str) -> list[tuple[str, duckdb.token_type]]:
+    """DuckDB's own tokens of ``sql`` with their text: literals and comments stay what they are."""
+    tokens = duckdb.tokenize(sql)
+    bounds = [start for start, _ in tokens] + [len(sql)]
+    return [
+        (sql[start : bounds[index + 1]].strip(), kind) for index, (start, kind) in enumerate(tokens)
+    ]
+
+
+def _called_functions(tokens: list[tuple[str, duckdb.token_type]]) -> list[str]:
+    """Names followed by ``(``: the functions a statement calls."""
+    names = (duckdb.token_type.identifier, duckdb.token_type.keyword)
+    return [
+        text.strip('"')
+        for (text, kind), (following, _) in zip(tokens, tokens[1:], strict=False)
+        if kind in names and following == "("
+    ]
+
+
+def _reads_quoted_file(tokens: list[tuple[str, duckdb.token_type]]) -> bool:
+    """True for ``FROM 'file.csv'`` or ``JOIN 'file'``: DuckDB's shorthand for reading a file."""
+    return any(
+        text.upper() in ("FROM", "JOIN") and following_kind == duckdb.token_type.string_const
+        for (text, _), (_, following_kind) in zip(tokens, tokens[1:], strict=False)
+    )
+
+
+def _refusal(sql: str, kind: str, prefix: str = "") -> str | None:
+    """Why one statement (EXPLAIN already stripped into ``prefix``) is refused; None if it reads."""
+    verb = _verb(sql)
+    label = f"{prefix}{verb or kind}"
+    if verb in REFUSED_VERBS:
+        return f"refused: {label} {REFUSED_VERBS[verb]}"
+    if kind not in READ_STATEMENT_TYPES:
+        return f"refused: {label} changes data; {READ_ONLY_HINT}"
+    tokens = _tokens(sql)
+    for name in _called_functions(tokens):
+        if FILE_FUNCTION.fullmatch(name):
+            return f"refused: {prefix}{name}() reads files; {WAREHOUSE_ONLY_HINT}"
+    if _reads_quoted_file(tokens):
+        return (
+            f"refused: {prefix}a quoted name after FROM or JOIN reads a file; {WAREHOUSE_ONLY_HINT}"
+        )
+    return None
+
+
+def _statement_type(statement: duckdb.Statement) -> str:
+    """DuckDB's statement type; newer types the Python enum does not name (UPDATE EXTENSIONS)."""
+    try:
+        return statement.type.name
+    except ValueError:
+        return "OTHER"
+
+
+def check_statement(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise QueryRefused unless ``sql`` is exactly one statement that reads the warehouse only."""
     try:
         statements = connection.extract_statements(sql)
     except duckdb.Error as error:
         raise WarehouseError(f"cannot parse the query: {one_line(error)}") from error
     if not statements:
         raise WarehouseError("the query is empty")
-    for statement in statements:
-        kind = statement.type.name
-        if kind not in READ_STATEMENT_TYPES:
-            raise WarehouseError(
-                f"refused: {kind} changes data; budget-marts runs read-only queries "
-                "(SELECT, DESCRIBE, SUMMARIZE, EXPLAIN, PRAGMA)"
-            )
+    if len(statements) > 1:
+        raise QueryRefused(
+            f"refused: {len(statements)} statements; budget-marts runs one statement at a time"
+        )
+    statement = statements[0]
+    text, kind, prefix = statement.query, _statement_type(statement), ""
+    if kind == "EXPLAIN":
+        explained = EXPLAIN_PREFIX.match(text)
+        prefix = " ".join(explained.group(0).upper().split()[:2]) + " " if explained else "EXPLAIN "
+        text = text[explained.end() :] if explained else text
+        try:
+            (inner,) = connection.extract_statements(text)
+        except (duckdb.Error, ValueError) as error:
+            raise WarehouseError(f"cannot parse the explained query: {error}") from error
+        kind = _statement_type(inner)
+    reason = _refusal(text, kind, prefix)
+    if reason:
+        raise QueryRefused(reason)
 
 
 def run_query(connection: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
-    """Execute a read-only query; the cursor of its last statement, or WarehouseError."""
-    refuse_writes(connection, sql)
+    """Execute one read-only statement; its cursor, or WarehouseError with a one-line reason."""
+    check_statement(connection, sql)
     try:
         return connection.execute(sql)
+    except duckdb.PermissionException as error:
+        raise QueryRefused(f"refused by DuckDB: {one_line(error)}") from error
     except duckdb.CatalogException as error:
         raise WarehouseError(f"{one_line(error)} (list them with `budget-marts tables`)") from error
     except duckdb.Error as error:

@@ -1,158 +1,127 @@
-"""A minimal .xlsx writer: one sheet, inline strings, numbers, booleans; no extra library.
+r"""Query results as .xlsx, written by XlsxWriter: real numbers, real dates, safe sheet names.
 
-No xlsx library is pinned in this project, and a query result needs none of what they
-offer. An .xlsx file is a zip of a few XML parts (ECMA-376, SpreadsheetML); the five
-below are the least Excel, LibreOffice and pandas accept. Text goes in as inline strings
-(``t="inlineStr"``), so no shared-string table is needed. The header row is bold (one
-font in styles.xml) and frozen, and column widths follow the display width of the text.
+What XlsxWriter does not decide for us, and why: text is always written as text (a project
+name starting with ``=`` is not a formula, a URL is not a link, ``007`` stays ``007``); dates
+and datetimes are Excel dates shown as ISO (time zones dropped: Excel has none); column widths
+follow terminal display width, where a Chinese character counts two (XlsxWriter's autofit
+counts it one); the header row is bold and frozen. Sheet names follow Excel's rules (at most
+31 characters, none of ``[]:*?/\``, not starting or ending with an apostrophe, unique
+ignoring case), or Excel refuses to open the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from analytics.text_table import display_width
+import xlsxwriter
+
+from analytics.text_table import display_width, format_cell
 
 SHEET_NAME = "query"
 MAX_COLUMN_WIDTH = 60
-
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_SPREADSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_PACKAGE_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOCUMENT_RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-_CONTENT_TYPES = (
-    _XML_DECLARATION
-    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    + '<Default Extension="rels" '
-    + 'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    + '<Default Extension="xml" ContentType="application/xml"/>'
-    + f'<Override PartName="/xl/workbook.xml" ContentType="{_SPREADSHEET_TYPE}.sheet.main+xml"/>'
-    + '<Override PartName="/xl/worksheets/sheet1.xml" '
-    + f'ContentType="{_SPREADSHEET_TYPE}.worksheet+xml"/>'
-    + f'<Override PartName="/xl/styles.xml" ContentType="{_SPREADSHEET_TYPE}.styles+xml"/>'
-    + "</Types>"
-)
-
-_ROOT_RELS = (
-    _XML_DECLARATION
-    + f'<Relationships xmlns="{_PACKAGE_RELS_NS}">'
-    + f'<Relationship Id="rId1" Type="{_DOCUMENT_RELS_NS}/officeDocument" '
-    + 'Target="xl/workbook.xml"/>'
-    + "</Relationships>"
-)
-
-_WORKBOOK = (
-    _XML_DECLARATION
-    + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_DOCUMENT_RELS_NS}">'
-    + '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
-    + "</workbook>"
-)
-
-_WORKBOOK_RELS = (
-    _XML_DECLARATION
-    + f'<Relationships xmlns="{_PACKAGE_RELS_NS}">'
-    + f'<Relationship Id="rId1" Type="{_DOCUMENT_RELS_NS}/worksheet" '
-    + 'Target="worksheets/sheet1.xml"/>'
-    + f'<Relationship Id="rId2" Type="{_DOCUMENT_RELS_NS}/styles" Target="styles.xml"/>'
-    + "</Relationships>"
-)
-
-# Style 0 is the default; style 1 is bold, for the header row.
-_STYLES = (
-    _XML_DECLARATION
-    + f'<styleSheet xmlns="{_MAIN_NS}">'
-    + '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    + '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    + '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    + '<fill><patternFill patternType="gray125"/></fill></fills>'
-    + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    + '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    + '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    + "</styleSheet>"
-)
+MAX_SHEET_NAME = 31
+# Rows a sheet holds, the header included (Excel's limit).
+MAX_SHEET_ROWS = 1_048_576
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+TIME_FORMAT = "hh:mm:ss"
+_FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_NATIVE_TYPES = (bool, int, float, Decimal, str, dt.date, dt.datetime, dt.time)
 
 
-def column_letter(index: int) -> str:
-    """Spreadsheet column name of a 0-based index: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+class SheetTooLong(ValueError):
+    """More rows than one Excel sheet holds; names the sheet and the count."""
 
 
-def _xml_text(text: str) -> str:
-    # XML 1.0 forbids most control characters; drop them rather than write a corrupt file.
-    cleaned = "".join(char for char in text if char in "\t\n\r" or ord(char) >= 0x20)
-    return escape(cleaned)
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet to write: its wished-for name, a header and the rows under it."""
+
+    name: str
+    columns: Sequence[str]
+    rows: Sequence[Sequence[object]]
 
 
-def _cell_text(value: object) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return str(value)
+def safe_sheet_name(name: str, taken: Collection[str] = ()) -> str:
+    """``name`` as Excel accepts it, and different (ignoring case) from every name in ``taken``.
+
+    Forbidden characters become ``_``; apostrophes at either end go; an empty name becomes
+    ``Sheet``; a clash gets `` (2)``, `` (3)``, … within the 31 characters.
+    """
+    cleaned = _FORBIDDEN_IN_SHEET_NAME.sub("_", name).strip().strip("'").strip()
+    cleaned = cleaned or "Sheet"
+    if cleaned.lower() == "history":  # reserved by Excel
+        cleaned += "_"
+    used = {existing.lower() for existing in taken}
+    candidate, number = cleaned[:MAX_SHEET_NAME], 1
+    while candidate.lower() in used:
+        number += 1
+        suffix = f" ({number})"
+        candidate = cleaned[: MAX_SHEET_NAME - len(suffix)] + suffix
+    return candidate
 
 
-def _cell(reference: str, value: object, style: int = 0) -> str:
-    style_attr = f' s="{style}"' if style else ""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return f'<c r="{reference}" t="b"{style_attr}><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | Decimal):
-        return f'<c r="{reference}"{style_attr}><v>{_cell_text(value)}</v></c>'
-    return (
-        f'<c r="{reference}" t="inlineStr"{style_attr}>'
-        f'<is><t xml:space="preserve">{_xml_text(_cell_text(value))}</t></is></c>'
-    )
+def _cell_value(value: object) -> object:
+    """What XlsxWriter should write: native types as they are, anything else as its text."""
+    if value is None or isinstance(value, _NATIVE_TYPES):
+        return value
+    return format_cell(value)
 
 
-def sheet_xml(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """The worksheet XML: a bold, frozen header row, then one row per record."""
+def _column_widths(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> list[int]:
     widths = [display_width(str(name)) for name in columns]
     for row in rows:
         for index, value in enumerate(row):
             if value is not None:
-                widths[index] = max(widths[index], display_width(_cell_text(value)))
-    cols = "".join(
-        f'<col min="{index + 1}" max="{index + 1}" width="{min(width + 2, MAX_COLUMN_WIDTH)}" '
-        'customWidth="1"/>'
-        for index, width in enumerate(widths)
-    )
-    lines = [
-        '<row r="1">'
-        + "".join(
-            _cell(f"{column_letter(index)}1", str(name), style=1)
-            for index, name in enumerate(columns)
-        )
-        + "</row>"
-    ]
-    for row_number, row in enumerate(rows, start=2):
-        cells = "".join(
-            _cell(f"{column_letter(index)}{row_number}", value) for index, value in enumerate(row)
-        )
-        lines.append(f'<row r="{row_number}">{cells}</row>')
-    return (
-        _XML_DECLARATION + f'<worksheet xmlns="{_MAIN_NS}">'
-        '<sheetViews><sheetView workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews>"
-        + (f"<cols>{cols}</cols>" if cols else "")
-        + "<sheetData>"
-        + "".join(lines)
-        + "</sheetData></worksheet>"
-    )
+                widths[index] = max(widths[index], display_width(format_cell(value)))
+    return [min(width + 2, MAX_COLUMN_WIDTH) for width in widths]
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet]) -> list[str]:
+    """Write ``sheets`` to ``path``; the sheet names actually used, in order."""
+    for sheet in sheets:
+        if len(sheet.rows) + 1 > MAX_SHEET_ROWS:
+            raise SheetTooLong(
+                f"{path}: sheet {sheet.name!r} has {len(sheet.rows):,} rows; an .xlsx sheet "
+                f"holds {MAX_SHEET_ROWS - 1:,}; export to .parquet or .csv instead"
+            )
+    options = {
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "nan_inf_to_errors": True,
+        "remove_timezone": True,
+        "default_date_format": DATE_FORMAT,
+    }
+    names: list[str] = []
+    with xlsxwriter.Workbook(str(path), options) as workbook:
+        header_format = workbook.add_format({"bold": True})
+        datetime_format = workbook.add_format({"num_format": DATETIME_FORMAT})
+        time_format = workbook.add_format({"num_format": TIME_FORMAT})
+        for sheet in sheets:
+            name = safe_sheet_name(sheet.name, names)
+            names.append(name)
+            worksheet = workbook.add_worksheet(name)
+            worksheet.freeze_panes(1, 0)
+            for index, width in enumerate(_column_widths(sheet.columns, sheet.rows)):
+                worksheet.set_column(index, index, width)
+            worksheet.write_row(0, 0, [str(column) for column in sheet.columns], header_format)
+            for row_number, row in enumerate(sheet.rows, start=1):
+                for index, value in enumerate(row):
+                    if isinstance(value, str):
+                        worksheet.write_string(row_number, index, value)
+                    elif isinstance(value, dt.datetime):
+                        worksheet.write_datetime(row_number, index, value, datetime_format)
+                    elif isinstance(value, dt.time):
+                        worksheet.write_datetime(row_number, index, value, time_format)
+                    else:
+                        worksheet.write(row_number, index, _cell_value(value))
+    return names
 
 
 def write_xlsx(
@@ -160,12 +129,7 @@ def write_xlsx(
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
     sheet_name: str = SHEET_NAME,
-) -> None:
-    """Write one sheet of ``rows`` under a header of ``columns`` to ``path``."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK.format(name=_xml_text(sheet_name)))
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        archive.writestr("xl/styles.xml", _STYLES)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml(columns, rows))
+) -> str:
+    """Write one sheet of ``rows`` under a header of ``columns`` to ``path``; the sheet's name."""
+    (name,) = write_workbook(path, [Sheet(sheet_name, columns, rows)])
+    return name

@@ -1,51 +1,36 @@
-"""Peak memory of a process tree: a sampling thread plus ``getrusage`` as a floor.
+"""Peak memory of a process tree: a sampling thread (psutil) plus ``getrusage`` as a floor.
 
 ``ru_maxrss`` of the process and of its waited-for children is exact but per process: two
 worker processes at 600 MB each report 600 MB, not 1.2 GB. The sampler sums the resident set
-of the whole tree (this process and every descendant, read from /proc) every few hundred
+of the whole tree (this process and every descendant, as psutil finds them) every few hundred
 milliseconds, so concurrent workers and dbt subprocesses are counted together. The peak is the
 larger of the two.
 """
 
 from __future__ import annotations
 
-import os
 import resource
 import threading
-from pathlib import Path
 
-_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+import psutil
 
-
-def _children_map() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: fields start after the last ')'.
-        fields = stat[stat.rfind(")") + 2 :].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    return children
+_MB = 1024 * 1024
 
 
 def tree_rss_mb(root: int | None = None) -> float:
     """Resident memory of a process and all its descendants, in MB."""
-    root = root or os.getpid()
-    children = _children_map()
-    stack, total_kb = [root], 0
-    while stack:
-        pid = stack.pop()
+    try:
+        parent = psutil.Process(root)
+        processes = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0
+    for process in processes:
         try:
-            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        except (OSError, IndexError, ValueError):
-            pages = 0
-        total_kb += pages * _PAGE_KB
-        stack.extend(children.get(pid, []))
-    return total_kb / 1024
+            total += process.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue  # a child that exited between the listing and the read
+    return total / _MB
 
 
 class PeakMemory:

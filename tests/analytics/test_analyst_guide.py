@@ -1,4 +1,5 @@
-"""Every SQL block of docs/analyst_guide.md runs on the sample releases and returns rows."""
+"""docs/analyst_guide.md: every SQL block runs on the sample releases, and every pasted output
+is exactly what `budget-marts query` prints for it with the default options (issue 17.4)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from analytics.guide import extract_sql_blocks, refresh_outputs
+from analytics.cli import main
+from analytics.guide import extract_sql_blocks, extract_sql_with_outputs, refresh_outputs
 from analytics.warehouse import open_warehouse, run_query
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analyst_guide.md"
 SQL_BLOCKS = extract_sql_blocks(GUIDE.read_text(encoding="utf-8"))
+PASTED_OUTPUTS = extract_sql_with_outputs(GUIDE.read_text(encoding="utf-8"))
 
 
 def _question(number: int) -> str:
@@ -44,7 +47,24 @@ def test_refresh_outputs_replaces_the_text_block_under_each_query(tiny_warehouse
     with open_warehouse(tiny_warehouse) as connection:
         refreshed = refresh_outputs(markdown, connection)
 
-    assert refreshed == "```sql\nselect 1 as n\n```\n\n```text\nn\n-\n1\n(1 rows)\n```\n"
+    assert refreshed == "```sql\nselect 1 as n\n```\n\n```text\nn\n-\n1\n(1 row)\n```\n"
+
+
+def test_analyst_guide_pastes_an_output_under_every_query():
+    assert [sql.strip() for sql, _ in PASTED_OUTPUTS] == SQL_BLOCKS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(PASTED_OUTPUTS)))
+def test_analyst_guide_pasted_output_is_what_the_default_query_command_prints(
+    sample_warehouse, capsys, index
+):
+    sql, pasted = PASTED_OUTPUTS[index]
+
+    status = main(["query", sql, "--warehouse", str(sample_warehouse)])
+
+    assert status == 0
+    assert capsys.readouterr().out == pasted
 
 
 @pytest.mark.slow
