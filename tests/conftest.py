@@ -6,6 +6,7 @@ read the committed raw releases.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,65 @@ def sample_lake(lake_dir: Path) -> Path:
     for raw in sorted(RAW_DIR.glob("*.txt")):
         shutil.copy(raw, lake_dir / "raw" / raw.name)
     return lake_dir
+
+
+@pytest.fixture
+def dagster_env(lake_dir: Path, tmp_path: Path) -> dict[str, str]:
+    """Environment for a Dagster CLI or daemon subprocess on a fresh home over ``lake_dir``.
+
+    The home's ``dagster.yaml`` is written (orchestration/instance_config.py) and its storage
+    created; a test may append to it before starting anything.
+    """
+    from orchestration.instance_config import write_dagster_yaml
+
+    home = tmp_path / "dagster_home"
+    write_dagster_yaml(home)
+    venv_bin = Path(sys.executable).parent
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "BUDGET_LAKE_DIR": str(lake_dir),
+        "BUDGET_WAREHOUSE_PATH": str(lake_dir / "warehouse.duckdb"),
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+@pytest.fixture
+def dagster_daemon(dagster_env: dict[str, str], tmp_path: Path):
+    """Start ``dagster-daemon run`` on ``dagster_env``'s home; stopped (its whole group) after.
+
+    Returns a function that starts it and returns its log path; the daemon runs in its own
+    process group, so the code server and run workers it spawns stop with it.
+    """
+    started: list[subprocess.Popen] = []
+    log = tmp_path / "daemon.log"
+
+    def start() -> Path:
+        handle = log.open("ab")
+        started.append(
+            subprocess.Popen(
+                [str(Path(sys.executable).with_name("dagster-daemon")), "run"]
+                + ["-w", "workspace.yaml"],
+                cwd=REPO_DIR,
+                env=dagster_env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        return log
+
+    yield start
+    for process in started:
+        if process.poll() is not None:
+            continue
+        try:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass

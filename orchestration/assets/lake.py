@@ -2,10 +2,12 @@
 
 One asset, ``lake/release_tables``, partitioned by release: a partition is one release's
 six tables (``parquet/<table>/release_id=<id>/``), published together or not at all. A run
-may cover one release (a sensor's new file) or thousands (``make run``, a backfill:
-``BackfillPolicy.single_run``), and pays Dagster's per-run and per-event costs once per
-run and once per release, not once per table; the releases of a run are parsed in a pool
-of processes (lake/publish.py).
+may cover one release (a sensor's new file), a span of them (the sensor's batch, ``make run``,
+the nightly rebuild) or up to ``RELEASES_PER_BACKFILL_RUN`` of a backfill
+(``BackfillPolicy.multi_run``: a backfill of thousands is split into runs that can each be a
+pod), and pays Dagster's per-run and per-event costs once per run and once per release, not
+once per table; the releases of a run are parsed in a pool of processes
+(lake/publish.py).
 
 The checks judge each release on its own: one that fails its Pandera schemas or does not
 reconcile is quarantined and never written, while the rest of its batch lands. A run of
@@ -32,7 +34,7 @@ from lake.checks import (
 from lake.metadata import FAILURE_ROWS, Markdown, frame_to_markdown
 from lake.publish import PublishedRelease, publish_releases
 from orchestration.assets import OWNERS, PARSER_CODE_VERSION
-from orchestration.partitions import release_partitions
+from orchestration.partitions import RELEASES_PER_BACKFILL_RUN, release_partitions
 from orchestration.resources import LakeResource
 from parsers.release import TABLE_NAMES
 
@@ -151,7 +153,7 @@ def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Fa
 @dg.multi_asset(
     name="lake_release_tables",
     partitions_def=release_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=RELEASES_PER_BACKFILL_RUN),
     specs=[
         dg.AssetSpec(
             LAKE_KEY,

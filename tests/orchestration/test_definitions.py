@@ -75,11 +75,11 @@ def test_definitions_every_staging_model_of_a_lake_table_reads_the_lake_asset(as
         assert parents == {dg.AssetKey(["lake", "release_tables"])}, table
 
 
-def test_definitions_lake_is_partitioned_by_release_and_runs_a_span_in_one_run(asset_graph):
+def test_definitions_lake_is_partitioned_by_release_and_backfills_in_runs_of_250(asset_graph):
     lake = asset_graph.get(dg.AssetKey(["lake", "release_tables"]))
 
     assert lake.partitions_def == dg.DynamicPartitionsDefinition(name="releases")
-    assert lake.backfill_policy == dg.BackfillPolicy.single_run()
+    assert lake.backfill_policy == dg.BackfillPolicy.multi_run(max_partitions_per_run=250)
 
 
 def test_definitions_pipeline_checks_are_blocking(asset_graph):
