@@ -1,6 +1,7 @@
 """Generate realistic synthetic releases in both layouts, deterministic from a seed and a size.
 
     python -m bench.generate --out DIR --releases 1000 --seed 1      # ~100 MB of text
+    python -m bench.generate --out DIR --budget-years 2023,2024,2025 --departments 4
 
 Each release imitates one of the committed samples in data_lake/raw/:
 
@@ -24,11 +25,16 @@ total equals its funding sources, every unit subtotal the sum of its projects, a
 of the units, exactly: a generated release reconciles with zero mismatches and zero rounding.
 Each release also records what it contains (units, projects, indicators), so tests can compare
 the parser's counts with the generator's, not with the parser's own output.
+
+``generate_budget_years`` writes the same departments over several budget years instead (see its
+docstring): projects carried over, added, ended, changed in money and in targets, a department
+renamed, a superseded draft; it records what happened to every project, for the year marts' tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import sys
@@ -634,14 +640,24 @@ def _tianjin(rng: random.Random, release_id: str, target_bytes: int) -> Generate
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: write a set of releases to a folder."""
+    """Command line: write a set of releases (or several budget years of departments)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for <release_id>.txt")
     parser.add_argument("--releases", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mean-kb", type=float, default=DEFAULT_MEAN_KB)
+    parser.add_argument(
+        "--budget-years",
+        help="comma-separated years, e.g. 2024,2025: the same departments in each year "
+        "(with .meta.json sidecars) instead of --releases independent releases",
+    )
+    parser.add_argument("--departments", type=int, default=3, help="with --budget-years")
     args = parser.parse_args(argv)
-    paths = write_releases(args.out, args.releases, args.seed, args.mean_kb)
+    if args.budget_years:
+        years = tuple(int(year) for year in args.budget_years.split(","))
+        paths = generate_budget_years(args.seed, years, args.departments).write(args.out)
+    else:
+        paths = write_releases(args.out, args.releases, args.seed, args.mean_kb)
     size = sum(path.stat().st_size for path in paths)
     print(f"{len(paths)} releases, {size / 1e6:.1f} MB in {args.out}")
     return 0
@@ -649,3 +665,348 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --- several budget years of the same departments ---------------------------------------------
+
+# A department renamed between years, as seeds/department_aliases.csv records it.
+RENAMED_DEPARTMENT = ("广州市卫生和计划生育委员会", "广州市卫生健康委员会")
+# Targets that move in a known direction: (operator, number, unit). ≥ is a floor, ≤ a ceiling.
+YEAR_TARGETS = (("≥", 95, "%"), ("≥", 20, "场"), ("≤", 5, "天"), ("≤", 3, "%"), ("≥", 90, "分"))
+
+
+@dataclass
+class _PlannedIndicator:
+    level: tuple[str, str, str, str]
+    name: str
+    operator: str
+    value: int
+    unit: str
+
+    @property
+    def target(self) -> str:
+        return f"{self.operator}{self.value}{self.unit}"
+
+
+@dataclass
+class _PlannedProject:
+    unit_suffix: str  # "" is the department's own unit (本级); else the sub-unit's name
+    name: str
+    cents: tuple[int, int, int, int]  # total, fiscal, special account, other
+    indicators: list[_PlannedIndicator]
+
+
+@dataclass(frozen=True)
+class YearRelease:
+    """One release of a department-year, its sidecar, and what the generator knows about it."""
+
+    release: GeneratedRelease
+    sidecar: dict
+    department_zh: str
+    budget_year: int
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class ProjectYearTruth:
+    """What happened to one project in one year, as the generator decided it."""
+
+    department_key: str  # the department's current (latest) name
+    budget_year: int
+    unit_suffix: str
+    name: str
+    status: str  # new / ended / changed / unchanged
+    total_cents: int | None
+    previous_total_cents: int | None
+    n_targets_tightened: int
+    n_targets_loosened: int
+
+
+@dataclass(frozen=True)
+class GeneratedYears:
+    """Several budget years of the same departments, with the truth to test the marts against."""
+
+    releases: list[YearRelease]
+    projects: list[ProjectYearTruth]
+
+    def write(self, out: Path) -> list[Path]:
+        """Write each release's text and its ``.meta.json`` sidecar to ``out``."""
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for item in self.releases:
+            path = out / f"{item.release.release_id}.txt"
+            path.write_text(item.release.text, encoding="utf-8")
+            (out / f"{item.release.release_id}.meta.json").write_text(
+                json.dumps(item.sidecar, ensure_ascii=False), encoding="utf-8"
+            )
+            paths.append(path)
+        return paths
+
+
+def generate_budget_years(
+    seed: int = 1,
+    years: tuple[int, ...] = (2024, 2025),
+    departments: int = 3,
+    projects_per_department: int = 12,
+) -> GeneratedYears:
+    """The same departments over several budget years, in both layouts.
+
+    Department 0 is Guangzhou and renamed after its first year (RENAMED_DEPARTMENT); its first
+    year also has an earlier-published draft release, superseded by the final one. Odd
+    departments are Tianjin. Guangzhou departments state the year in the title
+    (``2024年度项目支出绩效目标表``) and give no budget_year in the sidecar, Tianjin ones give it
+    in the sidecar only, so both sources are exercised. From one year to the next each project
+    ends (15 %), changes money (30 %), tightens or loosens one target (30 %), or stays; new
+    projects are added; one unit prints the same project name twice every year.
+    """
+    rng = random.Random(f"bench-years-{seed}")
+    releases: list[YearRelease] = []
+    truths: list[ProjectYearTruth] = []
+    for index in range(departments):
+        layout = TIANJIN if index % 2 else GUANGZHOU
+        if index == 0:
+            names = [RENAMED_DEPARTMENT[0]] + [RENAMED_DEPARTMENT[1]] * (len(years) - 1)
+        elif layout == TIANJIN:
+            names = [TIANJIN_DEPARTMENTS[index % len(TIANJIN_DEPARTMENTS)][1]] * len(years)
+        else:
+            names = [f"广州市{DISTRICTS[index % len(DISTRICTS)]}{DEPARTMENTS[index]}"] * len(years)
+        code = TIANJIN_DEPARTMENTS[index % len(TIANJIN_DEPARTMENTS)][0]
+        subs = rng.sample(SUB_UNITS, 2)
+        used: set[str] = set()
+        plan = [
+            _plan_project(rng, rng.choice(["", *subs]), used)
+            for _ in range(projects_per_department)
+        ]
+        # The same name twice in the department's own unit, every year: order among equals.
+        plan[0].unit_suffix = ""
+        repeated = plan[0].name
+        plan.append(_PlannedProject("", repeated, *_money_and_indicators(rng)))
+        previous: dict[tuple[str, str, int], _PlannedProject] = {}
+        for position, year in enumerate(years):
+            if position:
+                plan, moves = _next_year(rng, plan, repeated, used)
+            else:
+                moves = {}
+            current = _keyed(plan)
+            for key, project in current.items():
+                before = previous.get(key)
+                tightened, loosened = moves.get(id(project), (0, 0))
+                if not position or before is None:
+                    status = "new"
+                elif before.cents != project.cents or tightened or loosened:
+                    status = "changed"
+                else:
+                    status = "unchanged"
+                truths.append(
+                    ProjectYearTruth(
+                        names[-1],
+                        year,
+                        key[0],
+                        key[1],
+                        status,
+                        project.cents[0],
+                        before.cents[0] if before else None,
+                        tightened,
+                        loosened,
+                    )
+                )
+            for key, before in previous.items():
+                if key not in current:
+                    truths.append(
+                        ProjectYearTruth(
+                            names[-1], year, key[0], key[1], "ended", None, before.cents[0], 0, 0
+                        )
+                    )
+            previous = current
+            release_id = f"years-s{seed}-d{index}-{year}"
+            render = _render_tianjin_year if layout == TIANJIN else _render_guangzhou_year
+            text = render(names[position], code, year, plan)
+            sidecar = {"published_on": f"{year - 1}-12-20"}
+            if layout == TIANJIN:
+                sidecar["budget_year"] = year
+            releases.append(
+                YearRelease(
+                    _year_release(release_id, layout, text, plan),
+                    sidecar,
+                    names[position],
+                    year,
+                    True,
+                )
+            )
+            if index == 0 and position == 0:
+                # An earlier draft of the same year: kept, superseded, never summed.
+                draft = [
+                    _PlannedProject(p.unit_suffix, p.name, p.cents, p.indicators) for p in plan
+                ]
+                draft = draft[:-2]
+                releases.append(
+                    YearRelease(
+                        _year_release(
+                            f"{release_id}-draft",
+                            layout,
+                            render(names[position], code, year, draft),
+                            draft,
+                        ),
+                        {"published_on": f"{year - 1}-10-01"},
+                        names[position],
+                        year,
+                        False,
+                    )
+                )
+    return GeneratedYears(releases, truths)
+
+
+def _keyed(plan: list[_PlannedProject]) -> dict[tuple[str, str, int], _PlannedProject]:
+    """Projects by (unit, name, occurrence among equals): how the marts match them."""
+    seen: dict[tuple[str, str], int] = {}
+    keyed = {}
+    for project in plan:
+        occurrence = seen.get((project.unit_suffix, project.name), 0) + 1
+        seen[(project.unit_suffix, project.name)] = occurrence
+        keyed[(project.unit_suffix, project.name, occurrence)] = project
+    return keyed
+
+
+def _money_and_indicators(
+    rng: random.Random,
+) -> tuple[tuple[int, int, int, int], list[_PlannedIndicator]]:
+    total = _cents(rng, 5.0, 3000.0)
+    cents = (total, *_split_sources(rng, total))
+    indicators = []
+    for level in rng.sample(FRAMEWORK, rng.randint(2, 4)):
+        operator, value, unit = rng.choice(YEAR_TARGETS)
+        names = INDICATOR_NAMES[level[2]]
+        used = {item.name for item in indicators}
+        name = next((n for n in names if n not in used), f"{names[0]}{len(indicators)}")
+        indicators.append(_PlannedIndicator(level, name, operator, value, unit))
+    return cents, indicators
+
+
+def _plan_project(rng: random.Random, unit_suffix: str, used: set[str]) -> _PlannedProject:
+    """A project whose name the department has never used (names that repeat are on purpose)."""
+    name = f"{rng.choice(SECTIONS)}{rng.choice(SUBJECTS)}"
+    while name in used:
+        name = f"{rng.choice(SECTIONS)}{rng.choice(SUBJECTS)}{rng.randint(1, 99)}期"
+    used.add(name)
+    return _PlannedProject(unit_suffix, name, *_money_and_indicators(rng))
+
+
+def _next_year(
+    rng: random.Random, plan: list[_PlannedProject], repeated: str, used: set[str]
+) -> tuple[list[_PlannedProject], dict[int, tuple[int, int]]]:
+    """The next year's projects, and per project id the (tightened, loosened) targets."""
+    following: list[_PlannedProject] = []
+    moves: dict[int, tuple[int, int]] = {}
+    for project in plan:
+        roll = rng.random()
+        if roll < 0.15 and project.name != repeated:
+            continue
+        carried = _PlannedProject(
+            project.unit_suffix, project.name, project.cents, list(project.indicators)
+        )
+        if 0.15 <= roll < 0.45:
+            total = max(100, int(project.cents[0] * rng.uniform(0.7, 1.3)))
+            carried.cents = (total, *_split_sources(rng, total))
+        elif 0.45 <= roll < 0.75:
+            which = rng.randrange(len(carried.indicators))
+            old = carried.indicators[which]
+            step = rng.choice((-1, 1))
+            tighter = step > 0 if old.operator == "≥" else step < 0
+            carried.indicators[which] = _PlannedIndicator(
+                old.level, old.name, old.operator, old.value + step, old.unit
+            )
+            moves[id(carried)] = (1, 0) if tighter else (0, 1)
+        following.append(carried)
+    for _ in range(max(1, len(plan) // 6)):
+        following.insert(
+            rng.randrange(len(following) + 1),
+            _plan_project(rng, rng.choice([p.unit_suffix for p in plan]), used),
+        )
+    return following, moves
+
+
+def _year_release(
+    release_id: str, layout: str, text: str, plan: list[_PlannedProject]
+) -> GeneratedRelease:
+    return GeneratedRelease(
+        release_id=release_id,
+        layout=layout,
+        text=text,
+        n_units=len({p.unit_suffix for p in plan}),
+        n_projects=len(plan),
+        n_indicators=sum(len(p.indicators) for p in plan),
+        total_cents_of_wan=sum(p.cents[0] for p in plan),
+    )
+
+
+def _render_guangzhou_year(
+    department: str, _code: str, year: int, plan: list[_PlannedProject]
+) -> str:
+    lines = ["", "", f"{year}年度{GZ_TITLE}", "", f"部门名称：{department}", "", "单位：万元", ""]
+    lines.append(GZ_HEADER)
+    units: dict[str, list[_PlannedProject]] = {}
+    for project in plan:
+        units.setdefault(project.unit_suffix, []).append(project)
+    grand = [sum(p.cents[k] for p in plan) for k in range(4)]
+    lines.append("合计\t" + "\t".join(_wan(c) for c in grand) + "\t\t")
+    for suffix, projects in units.items():
+        sums = [sum(p.cents[k] for p in projects) for k in range(4)]
+        lines.append(f"{department}{suffix}\t" + "\t".join(_wan(c) for c in sums) + "\t\t")
+        for project in projects:
+            cells = "".join(
+                f"{n}、{i.level[0]}-{i.level[1]}；{i.level[2]}-{i.level[3]}；{i.name}；"
+                f"实施周期指标值:{i.target}；年度指标值:{i.target}。"
+                for n, i in enumerate(project.indicators, start=1)
+            )
+            money = "\t".join(_wan(c) for c in project.cents)
+            lines.append(f"{project.name}\t{money}\t{GOAL_SENTENCES[0]}。\t{cells}")
+    return "\n".join(lines) + "\n"
+
+
+def _render_tianjin_year(
+    department: str, code: str, _year: int, plan: list[_PlannedProject]
+) -> str:
+    # Codes fixed by the unit, not by which units print projects this year: codes match years.
+    unit_codes = {suffix: f"{code}{101 + k}" for k, suffix in enumerate(("", *SUB_UNITS))}
+    lines: list[str] = []
+    for number, project in enumerate(plan, start=1):
+        total, fiscal, _special, other = project.cents
+        lines += [
+            f"[bookmark: _Toc{157955061 + number}]{number}.{project.name}绩效目标表",
+            f"\t{unit_codes[project.unit_suffix]}{department}{project.unit_suffix}",
+            "\t单位：万元",
+            "",
+            "\t项目名称",
+            f"\t{project.name}",
+            "",
+            "\t预算规模及资金用途",
+            "\t预算数",
+            f"\t{_wan(total, blank_zero=False)}",
+            "\t其中：财政资金",
+            f"\t{_wan(fiscal + _special)}",
+            "\t其他资金",
+            f"\t{_wan(other)}",
+            "",
+            "\t",
+            f"\t{GOAL_SENTENCES[1]}。",
+            "",
+            "\t绩效目标",
+            f"\t1.{GOAL_SENTENCES[2]}。",
+            "",
+            "",
+            "",
+        ]
+        lines += [
+            f"\t{cell}" for cell in ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值")
+        ]
+        lines.append("")
+        previous_level1 = None
+        for item in project.indicators:
+            level1 = item.level[1] if item.level[1] != previous_level1 else ""
+            previous_level1 = item.level[1]
+            for cell in (level1, item.level[3], item.name, item.name, item.target):
+                lines.append(f"\t{cell}")
+            lines.append("")
+        lines += ["", ""]
+    lines[0] = " " + lines[0]
+    return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ import pandas as pd
 import pandera.errors
 
 from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
+from parsers.budget_year import UNKNOWN_CODE as UNKNOWN_BUDGET_YEAR_CODE
 from parsers.indicators import numbering_problems
 from parsers.reconciliation import COLUMNS as RECONCILIATION_COLUMNS
 
@@ -278,6 +279,38 @@ def numbering_check_result(indicators: pd.DataFrame, projects: pd.DataFrame) -> 
             "problems": frame_to_markdown(table, FAILURE_ROWS),
             "offending_source_lines": [p["source_line"] for p in problems],
         },
+    )
+
+
+BUDGET_YEAR_CHECK = "release_states_its_budget_year"
+
+
+def budget_year_check_result(releases: pd.DataFrame, parse_warnings: pd.DataFrame) -> CheckResult:
+    """Does the release have a budget year, from its sidecar or its own header?
+
+    Without one the release cannot be placed beside the department's other years, so the
+    year-over-year marts leave it out. Not blocking: its projects still count in every other
+    mart, and the fix (a ``budget_year`` in the sidecar) is the publisher's to make.
+    """
+    row = releases.iloc[0]
+    year = row["budget_year"]
+    if not is_missing(year):
+        return CheckResult(
+            BUDGET_YEAR_CHECK,
+            passed=True,
+            metadata={
+                "budget_year": int(year),
+                "budget_year_source": str(row["budget_year_source"]),
+            },
+        )
+    unknown = parse_warnings[parse_warnings["code"] == UNKNOWN_BUDGET_YEAR_CODE]
+    why = str(unknown["message"].iloc[0]) if len(unknown) else "budget_year is null"
+    return CheckResult(
+        BUDGET_YEAR_CHECK,
+        passed=False,
+        severity=Severity.WARN,
+        description=f"{row['source_file']}: {why}; add budget_year to its .meta.json sidecar",
+        metadata={"source_file": str(row["source_file"])},
     )
 
 

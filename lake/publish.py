@@ -29,12 +29,13 @@ from lake.batch_validation import validate_batch
 from lake.checks import (
     CheckResult,
     SchemaValidation,
+    budget_year_check_result,
     numbering_check_result,
     reconciliation_check_results,
     schema_passed,
     validate_frame,
 )
-from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, sum_wan
+from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing, sum_wan
 from lake.quarantine import earlier_twin, quarantine_release
 from lake.releases import release_fingerprint, sidecar_path
 from lake.writer import write_partition
@@ -108,6 +109,10 @@ def source_metadata(raw_path: Path, releases: pd.DataFrame) -> MetadataDict:
         "source_bytes": int(row["source_bytes"]),
         "release_fingerprint": release_fingerprint(raw_path, digest),
         "parser_version": str(row["parser_version"]),
+        # Shown on the partition in the UI: a missing year keeps a release out of the
+        # year-over-year marts (release_states_its_budget_year says why).
+        "budget_year": "unknown" if is_missing(row["budget_year"]) else int(row["budget_year"]),
+        "budget_year_source": str(row.get("budget_year_source") or "none"),
     }
 
 
@@ -207,6 +212,7 @@ def _judge(
     results.extend(reconciliation)
     numbering = numbering_check_result(validated["indicators"], validated["projects"])
     results.append(numbering)
+    results.append(budget_year_check_result(validated["releases"], validated["parse_warnings"]))
     failed_checks = [result.name for result in reconciliation if not result.passed]
     if failed_checks:
         failures["reconciliation"] = reconciled[reconciled["status"] == "mismatch"]

@@ -56,9 +56,10 @@ outcome as (
            count(*) filter (where status = 'mismatch') as n_mismatch
     from marts.reconciliation group by release_id
 )
-select p.release_id, p.n_units, p.n_projects, p.total_wan, d.declared_wan,
+select p.release_id, r.budget_year, p.n_units, p.n_projects, p.total_wan, d.declared_wan,
        coalesce(o.n_exact, 0), coalesce(o.n_rounding, 0), coalesce(o.n_mismatch, 0)
 from projects p
+left join staging.stg_lake__releases r using (release_id)
 left join declared d using (release_id)
 left join outcome o using (release_id)
 order by p.release_id
@@ -187,17 +188,31 @@ def read_summary(warehouse: Path) -> list[tuple]:
 
 
 def format_summary(rows: list[tuple]) -> str:
-    """The summary as a fixed-width text table."""
+    """The summary as a fixed-width text table, then a warning for releases without a year.
+
+    A release without a budget year is left out of the year-over-year marts; saying so here
+    is the only place a ``make run`` user would notice.
+    """
     header = (
-        f"{'release':<46} {'units':>5} {'projects':>8} {'Σ total 万元':>14} {'合计 万元':>14}"
-        "  reconciliation"
+        f"{'release':<46} {'year':>4} {'units':>5} {'projects':>8} {'Σ total 万元':>14}"
+        f" {'合计 万元':>14}  reconciliation"
     )
     lines = [header, "-" * len(header)]
-    for release_id, n_units, n_projects, total, declared, exact, rounding, mismatch in rows:
+    without_year = []
+    for release_id, year, n_units, n_projects, total, declared, exact, rounding, mismatch in rows:
         declared_text = f"{declared:,.2f}" if declared is not None else "—"
+        if year is None:
+            without_year.append(release_id)
+        year_text = str(year) if year is not None else "?"
         lines.append(
-            f"{release_id:<46} {n_units:>5} {n_projects:>8} {total:>14,.2f} {declared_text:>14}  "
-            f"{exact} exact, {rounding} rounding, {mismatch} mismatch"
+            f"{release_id:<46} {year_text:>4} {n_units:>5} {n_projects:>8} {total:>14,.2f}"
+            f" {declared_text:>14}  {exact} exact, {rounding} rounding, {mismatch} mismatch"
+        )
+    if without_year:
+        lines.append(
+            f"\nwarning: {len(without_year)} release(s) without a budget year (no sidecar"
+            " budget_year, no year in the title/header), left out of the year-over-year marts: "
+            + ", ".join(without_year)
         )
     return "\n".join(lines)
 

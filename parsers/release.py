@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from parsers import indicators as indicator_parser
+from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
 from parsers.errors import ParseError
 from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
@@ -34,7 +35,7 @@ from parsers.model import (
 )
 from parsers.reader import RawRelease, read_release
 from parsers.targets import parse_target
-from parsers.text import name_key
+from parsers.text import department_key, name_key
 
 TABLE_NAMES = (
     "releases",
@@ -107,7 +108,8 @@ def build_tables(
     which ``_frame`` adds): a dict per row and a lookup per cell cost more than the parse.
     """
     release_id = raw.release_id
-    warnings = list(result.warnings)
+    budget_year = resolve_budget_year(_optional_int(sidecar.get("budget_year")), raw.lines)
+    warnings = [*result.warnings, *budget_year.warnings]
     unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
     units_by_seq = {unit.seq: unit for unit in result.units}
 
@@ -186,8 +188,10 @@ def build_tables(
         "layout": result.layout,
         "department_zh": department,
         "department_source": department_source,
+        "department_key": department_key(department) if department else None,
         "currency_unit_zh": result.currency_unit_zh,
-        "budget_year": _optional_int(sidecar.get("budget_year")),
+        "budget_year": budget_year.year,
+        "budget_year_source": budget_year.source,
         "publisher_zh": sidecar.get("publisher_zh"),
         "source_url": sidecar.get("source_url"),
         "published_on": sidecar.get("published_on"),
@@ -250,6 +254,7 @@ def _unit_values(uid: str, unit: UnitRecord) -> tuple[Any, ...]:
         unit.seq,
         unit.code,
         unit.name_zh,
+        name_key(unit.name_zh),
         declared.get("total"),
         declared.get("fiscal"),
         declared.get("special_account"),
@@ -330,6 +335,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "unit_seq",
         "unit_code",
         "unit_name_zh",
+        "unit_name_key",
         "declared_total_wan",
         "declared_fiscal_wan",
         "declared_special_account_wan",

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pandas as pd
 import pandera.pandas as pa
 
+from parsers.budget_year import SOURCES as BUDGET_YEAR_SOURCES
 from parsers.model import FUNDING_SOURCES, SOURCES_DIFFER_FLAG
 from parsers.targets import KINDS as TARGET_KINDS
 
@@ -64,7 +65,11 @@ RELEASES = pa.DataFrameSchema(
         "department_zh": pa.Column(str, coerce=True, nullable=True),
         "department_source": pa.Column(str, coerce=True, nullable=True),
         "currency_unit_zh": pa.Column(str, pa.Check.isin(("万元", "元")), coerce=True),
+        "department_key": pa.Column(str, coerce=True, nullable=True),
         "budget_year": pa.Column("Int64", nullable=True, coerce=True),
+        "budget_year_source": pa.Column(
+            str, pa.Check.isin(BUDGET_YEAR_SOURCES), coerce=True, nullable=True
+        ),
         "n_budget_units": pa.Column("int64", pa.Check.ge(1)),
         "n_projects": pa.Column("int64", pa.Check.ge(1)),
         "source_line": pa.Column("int64", pa.Check.ge(1)),
@@ -80,6 +85,7 @@ BUDGET_UNITS = pa.DataFrameSchema(
         "unit_seq": pa.Column("int64", pa.Check.ge(1), unique=True),
         "unit_code": pa.Column(str, nullable=True, coerce=True),
         "unit_name_zh": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
+        "unit_name_key": pa.Column(str, pa.Check.str_length(min_value=1), coerce=True),
         "declared_total_wan": _amount(nullable=True),
         "declared_fiscal_wan": _amount(nullable=True),
         "declared_special_account_wan": _amount(nullable=True),

@@ -53,3 +53,15 @@ def name_key(text: str) -> str:
     """A normalised key for matching names: NFKC, no whitespace, ASCII brackets and dashes."""
     folded = unicodedata.normalize("NFKC", clean_cell(text)).translate(_BRACKETS)
     return re.sub(r"\s+", "", folded)
+
+
+_DEPARTMENT_MARK = re.compile(r"\(部门\)$")
+
+
+def department_key(text: str) -> str:
+    """A department's name as matched across releases: ``name_key`` less a trailing （部门）.
+
+    Guangzhou headers print ``中共广州市白云区区委政法委员会（部门）`` in one year and the bare name
+    in another; the mark says what the name is, not which department.
+    """
+    return _DEPARTMENT_MARK.sub("", name_key(text))

@@ -126,3 +126,77 @@ def dagster_daemon(dagster_env: dict[str, str], tmp_path: Path):
             process.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+BUDGET_YEARS_DIR = REPO_DIR / "tests" / "dbt" / "budget_years"
+# Several budget years of the same departments from bench/generate.py (the truth it returns is
+# what the year marts are tested against).
+GENERATED_YEARS = (2023, 2024, 2025)
+
+
+@pytest.fixture(scope="session")
+def generated_budget_years():
+    """bench.generate's departments over GENERATED_YEARS, with what happened to each project."""
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(0, str(REPO_DIR))
+    from bench.generate import generate_budget_years
+
+    return generate_budget_years(seed=7, years=GENERATED_YEARS, departments=3)
+
+
+@pytest.fixture(scope="session")
+def budget_years_lake(tmp_path_factory: pytest.TempPathFactory, generated_budget_years) -> Path:
+    """A lake with several budget years, built through dbt once per session.
+
+    Holds the hand-made pairs of tests/dbt/budget_years (Guangzhou 2024/2025, Tianjin 2024/2025
+    with a department renamed between them) and the generated departments. Releases go through
+    the parser and the Pandera schemas as in the pipeline, without Dagster (tested elsewhere).
+    """
+    import json
+
+    from lake.publish import schema_dtypes
+    from lake.writer import write_partition
+    from parsers.release import parse_release
+    from parsers.schemas import validate_tables
+
+    lake = tmp_path_factory.mktemp("budget_years") / "lake"
+    raw = lake / "raw"
+    raw.mkdir(parents=True)
+    for path in BUDGET_YEARS_DIR.iterdir():
+        shutil.copy(path, raw / path.name)
+    generated_budget_years.write(raw)
+    for path in sorted(raw.glob("*.txt")):
+        sidecar_path = path.with_suffix(".meta.json")
+        sidecar = json.loads(sidecar_path.read_text("utf-8")) if sidecar_path.exists() else None
+        tables = validate_tables(parse_release(path, sidecar).tables)
+        for table, frame in tables.items():
+            write_partition(frame, table, path.stem, lake, schema_dtypes(table))
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {
+        **os.environ,
+        "BUDGET_LAKE_DIR": str(lake),
+        "BUDGET_WAREHOUSE_PATH": str(lake / "warehouse.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    work = lake.parent
+    result = subprocess.run(
+        [
+            str(dbt if dbt.exists() else "dbt"),
+            "build",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return lake

@@ -143,6 +143,16 @@ def test_run_all_summary_reads_one_line_per_release(pipeline):
     assert "0 mismatch" in format_summary(rows)
 
 
+def test_run_all_summary_warns_that_the_samples_state_no_budget_year(pipeline):
+    # None of the five samples prints a year in its title/header, and none has a sidecar.
+    from orchestration.run_all import format_summary, read_summary
+
+    _, lake = pipeline
+    summary = format_summary(read_summary(lake / "warehouse.duckdb"))
+
+    assert "warning: 5 release(s) without a budget year" in summary
+
+
 def test_sql_reconciliation_agrees_with_the_python_checks(warehouse):
     # The same rules live twice: parsers/reconciliation.py (the Dagster checks) and
     # marts.reconciliation (dbt). Every figure, status and gap must be the same in both.

@@ -23,6 +23,7 @@ import dagster as dg
 import pandas as pd
 
 from lake.checks import (
+    BUDGET_YEAR_CHECK,
     NUMBERING_CHECK,
     RECONCILIATION_CHECKS,
     RECONCILIATION_DESCRIPTIONS,
@@ -52,6 +53,7 @@ CHECK_NAMES: tuple[str, ...] = (
     *(schema_check_name(table) for table in TABLE_NAMES),
     *RECONCILIATION_CHECKS,
     NUMBERING_CHECK,
+    BUDGET_YEAR_CHECK,
 )
 
 raw_release_files = dg.AssetSpec(
@@ -84,6 +86,15 @@ _CHECK_SPECS = [
         asset=LAKE_KEY,
         blocking=False,
         description="Each project's indicator count agrees with the numbering it prints.",
+    ),
+    dg.AssetCheckSpec(
+        BUDGET_YEAR_CHECK,
+        asset=LAKE_KEY,
+        blocking=False,
+        description=(
+            "The release has a budget year (sidecar, else its title/header); without one it is "
+            "left out of the year-over-year marts. Warns."
+        ),
     ),
 ]
 

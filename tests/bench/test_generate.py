@@ -121,3 +121,66 @@ def test_peak_memory_counts_at_least_this_process():
         buffer = bytearray(50 * 1024 * 1024)
     assert memory.peak_mb >= tree_rss_mb() - 1 and memory.peak_mb > 50
     del buffer
+
+
+@pytest.fixture(scope="module")
+def generated_years(tmp_path_factory):
+    """Two budget years of three departments, written with sidecars and parsed once."""
+    import json
+
+    from bench.generate import generate_budget_years
+
+    years = generate_budget_years(seed=SEED, years=(2024, 2025), departments=3)
+    folder = tmp_path_factory.mktemp("years")
+    paths = years.write(folder)
+    parsed = [
+        parse_release(path, json.loads(path.with_suffix(".meta.json").read_text("utf-8")))
+        for path in paths
+    ]
+    return years, parsed
+
+
+def test_generate_budget_years_counts_match_what_the_parser_reads(generated_years):
+    years, parsed = generated_years
+    for item, release in zip(years.releases, parsed, strict=True):
+        tables = release.tables
+        assert len(tables["projects"]) == item.release.n_projects, item.release.release_id
+        assert len(tables["indicators"]) == item.release.n_indicators, item.release.release_id
+        total = sum(tables["projects"]["total_wan"])
+        assert total == Decimal(item.release.total_cents_of_wan) / 100
+
+
+def test_generate_budget_years_states_each_year_by_sidecar_or_title(generated_years):
+    years, parsed = generated_years
+    found = {
+        (r.tables["releases"]["budget_year"].iloc[0], r.tables["releases"]["layout"].iloc[0])
+        for r in parsed
+    }
+    sources = {
+        layout: r.tables["releases"]["budget_year_source"].iloc[0]
+        for r in parsed
+        for layout in [r.tables["releases"]["layout"].iloc[0]]
+    }
+    assert {year for year, _ in found} == {2024, 2025}
+    assert sources == {GUANGZHOU: "document", TIANJIN: "sidecar"}
+    assert [item.budget_year for item in years.releases] == [
+        r.tables["releases"]["budget_year"].iloc[0] for r in parsed
+    ]
+
+
+def test_generate_budget_years_renames_one_department_and_supersedes_a_draft(generated_years):
+    years, _ = generated_years
+    names = {item.department_zh for item in years.releases}
+    assert {"广州市卫生和计划生育委员会", "广州市卫生健康委员会"} <= names
+    assert sum(not item.is_current for item in years.releases) == 1
+
+
+def test_generate_budget_years_carries_adds_ends_and_changes_projects(generated_years):
+    years, _ = generated_years
+    statuses = {truth.status for truth in years.projects if truth.budget_year == 2025}
+    assert statuses == {"new", "ended", "changed", "unchanged"}
+
+
+def test_generate_command_writes_budget_years_with_sidecars(tmp_path: Path):
+    assert main(["--out", str(tmp_path), "--budget-years", "2024,2025", "--departments", "2"]) == 0
+    assert len(list(tmp_path.glob("*.txt"))) == len(list(tmp_path.glob("*.meta.json"))) == 5

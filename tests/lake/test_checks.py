@@ -14,6 +14,7 @@ from lake.checks import (
     RECONCILIATION_CHECKS,
     CheckResult,
     Severity,
+    budget_year_check_result,
     combine_release_checks,
     reconciliation_check_result,
     reconciliation_check_results,
@@ -210,3 +211,17 @@ def test_combine_release_checks_only_warns_when_every_failure_was_a_warning():
     per_release = {"r1": _outcome(False, "gap", warn=True), "r2": _outcome(True)}
 
     assert combine_release_checks("x", per_release).severity == Severity.WARN
+
+
+def test_budget_year_check_passes_when_the_sidecar_gives_the_year():
+    tables = parse_release(BAIYUN, {"budget_year": 2024}).tables
+    result = budget_year_check_result(tables["releases"], tables["parse_warnings"])
+    assert result.passed
+    assert result.metadata["budget_year_source"] == "sidecar"
+
+
+def test_budget_year_check_warns_naming_the_file_when_no_year_is_stated(baiyun_tables):
+    result = budget_year_check_result(baiyun_tables["releases"], baiyun_tables["parse_warnings"])
+    assert not result.passed
+    assert result.severity == Severity.WARN
+    assert result.description.startswith("guangzhou-baiyun-political-legal-committee.txt: ")

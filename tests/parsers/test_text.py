@@ -1,4 +1,6 @@
-from parsers.text import clean_cell, clean_name, name_key
+import pytest
+
+from parsers.text import clean_cell, clean_name, department_key, name_key
 
 
 def test_clean_name_joins_cjk_words_split_by_stray_spaces():
@@ -24,3 +26,17 @@ def test_clean_cell_strips_html_and_unescapes_entities():
 
 def test_name_key_folds_brackets_and_whitespace():
     assert name_key("城市建设维护资金（区本级）") == name_key("城市建设维护资金 (区本级)")
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("中共广州市白云区区委政法委员会（部门）", "中共广州市白云区区委政法委员会"),
+        ("中共广州市白云区区委政法委员会(部门)", "中共广州市白云区区委政法委员会"),
+        ("广州市 公安局", "广州市公安局"),
+        ("广州市公安局\u3000", "广州市公安局"),
+        ("广州市公安局（花都区分局）", "广州市公安局(花都区分局)"),
+    ],
+)
+def test_department_key_folds_what_printing_varies(printed, key):
+    assert department_key(printed) == key

@@ -18,6 +18,7 @@ renamed as (
 
         ----------  text
         cast(unit_name_zh as varchar) as unit_name_zh,
+        cast(unit_name_key as varchar) as unit_name_key,
 
         ----------  declared subtotals (万元); null where the document declares none
         {{ wan('declared_total_wan') }} as declared_total_wan,

@@ -16,12 +16,14 @@ renamed as (
         ----------  text
         cast(department_zh as varchar) as department_zh,
         cast(department_source as varchar) as department_source,
+        cast(department_key as varchar) as department_key,
         cast(layout as varchar) as layout,
         cast(encoding as varchar) as encoding,
         cast(currency_unit_zh as varchar) as currency_unit_zh,
         cast(publisher_zh as varchar) as publisher_zh,
         cast(source_url as varchar) as source_url,
         cast(parser_version as varchar) as parser_version,
+        cast(budget_year_source as varchar) as budget_year_source,
 
         ----------  numerics
         cast(budget_year as bigint) as budget_year,
