@@ -43,7 +43,7 @@ def test_publish_release_writes_all_six_tables_and_reports_every_check(lake):
 
     assert published.landed and published.refusal is None
     assert all(partition_path(lake, table, BAIYUN).exists() for table in TABLE_NAMES)
-    assert len(published.check_results) == 11
+    assert len(published.check_results) == 12  # 6 schemas, 4 reconciliation, numbering, budget year
     assert all(isinstance(result, CheckResult) for result in published.check_results)
     assert published.metadata["rows/projects"] == 16
     assert published.metadata["projects.total_wan"] == pytest.approx(1989.76)
