@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import duckdb
 import pytest
 
 from analytics.cli import main
-from analytics.report import FONT_STACK, build_report
+from analytics.report import FONT_STACK, SECTIONS, Section, SectionUnavailable, build_report
 from analytics.warehouse import open_warehouse
 
 GENERATED_AT = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
@@ -105,3 +106,57 @@ def test_report_builds_from_the_sample_releases(sample_warehouse):
     assert EXTERNAL.search(html) is None
     for department in ("广州市公安局", "天津市公安局", "广州市政务服务和数据管理局"):
         assert department in html
+
+
+def test_report_escapes_markup_in_names_from_the_documents(tiny_warehouse):
+    with duckdb.connect(str(tiny_warehouse)) as connection:
+        connection.execute(
+            "update marts.fct_projects set project_name_zh = '<script>x</script>&' "
+            "where project_id = 'p1'"
+        )
+
+    html = _report(tiny_warehouse)
+
+    assert "<script" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;&amp;" in html
+
+
+def test_report_wraps_every_table_so_a_wide_one_scrolls_inside_its_card(
+    tiny_warehouse_with_indicators,
+):
+    html = _report(tiny_warehouse_with_indicators)
+
+    assert html.count("<table>") == html.count('<div class="table-wrap"><table>') > 0
+    assert re.search(r"\.table-wrap \{ overflow-x: auto;", html)
+    assert "word-break: keep-all" in html  # headers wrap between words, never inside 万元
+
+
+def test_report_renders_a_section_added_to_the_list(tiny_warehouse):
+    extra = Section(
+        "extra",
+        "An added section",
+        "Added by a test.",
+        lambda connection: {"rows": [["1", "部门", "单位", "项目", "类", "9.00", "f.txt:1"]]},
+        "sections/largest.html.j2",
+    )
+
+    with open_warehouse(tiny_warehouse) as connection:
+        html = build_report(connection, GENERATED_AT, sections=[*SECTIONS, extra])
+
+    added = html.split('<section id="extra">', 1)[1].split("</section>", 1)[0]
+    assert "<h2>An added section</h2>" in added and "<td>项目</td>" in added
+
+
+def test_report_shows_why_an_added_section_cannot_be_drawn(tiny_warehouse):
+    def unanswerable(connection):
+        raise SectionUnavailable("only one budget year in this warehouse.")
+
+    sections = [
+        Section("yoy", "Year over year", "", unanswerable, "sections/largest.html.j2"),
+        Section("later", "Later", "", unanswerable, "x.html.j2", requires=("fct_budget_years",)),
+    ]
+    with open_warehouse(tiny_warehouse) as connection:
+        html = build_report(connection, GENERATED_AT, sections=sections)
+
+    assert '<p class="skipped">only one budget year in this warehouse.</p>' in html
+    assert "Skipped: <code>marts.fct_budget_years</code>" in html
