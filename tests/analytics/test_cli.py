@@ -267,3 +267,27 @@ def test_console_script_budget_marts_points_at_cli_main():
     (script,) = entry_points(group="console_scripts", name="budget-marts")
 
     assert script.value == "analytics.cli:main"
+
+
+def test_help_names_every_place_the_warehouse_is_looked_for(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+
+    out = " ".join(capsys.readouterr().out.split())
+    assert exit_info.value.code == 0
+    assert "$BUDGET_WAREHOUSE_PATH, else $BUDGET_LAKE_DIR/warehouse.duckdb, else" in out
+
+
+def test_query_finds_the_warehouse_in_the_lake_dir_from_the_environment(
+    tiny_warehouse, tmp_path, capsys, monkeypatch
+):
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    tiny_warehouse.rename(lake / "warehouse.duckdb")
+    monkeypatch.delenv("BUDGET_WAREHOUSE_PATH", raising=False)
+    monkeypatch.setenv("BUDGET_LAKE_DIR", str(lake))
+
+    status, out, err = _run(capsys, "query", "select count(*) as n from marts.fct_projects")
+
+    assert status == 0, err
+    assert out.splitlines()[2].strip() == "3"
