@@ -22,6 +22,8 @@ REPO_DIR = Path(__file__).resolve().parent
 LAKE_DIR_ENV = "BUDGET_LAKE_DIR"
 WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
+BUILD_LOCK_TIMEOUT_ENV = "BUDGET_BUILD_LOCK_TIMEOUT_SECONDS"
+MAX_RELEASE_MB_ENV = "BUDGET_MAX_RELEASE_MB"
 # The production Dagster instance's Postgres (orchestration/instance_config.py --postgres).
 DAGSTER_PG_HOST_ENV = "DAGSTER_PG_HOST"
 DAGSTER_PG_PORT_ENV = "DAGSTER_PG_PORT"
@@ -39,6 +41,19 @@ WAREHOUSE_FILE_NAME = "warehouse.duckdb"
 RAW_DIR_NAME = "raw"
 PARQUET_DIR_NAME = "parquet"
 QUARANTINE_DIR_NAME = "quarantine"
+# One manifest per published release (what it was built from, its content fingerprint), the
+# staging area and journals of releases being published, and the lock that orders the two.
+PUBLISHED_DIR_NAME = "published"
+PUBLISHING_DIR_NAME = ".publishing"
+LAKE_LOCK_NAME = ".lake.lock"
+# Beside the warehouse: held by whoever builds it (dbt via Dagster, make run, bench).
+BUILD_LOCK_SUFFIX = ".build.lock"
+
+# Limits. A real release is well under 1 MB; a second build waits this long for the first.
+DEFAULT_BUILD_LOCK_TIMEOUT_SECONDS = 600.0
+DEFAULT_MAX_RELEASE_MB = 20.0
+# Failing rows written per CSV of a quarantine report (the report gives the full count).
+QUARANTINE_MAX_ROWS = 1000
 
 # Dagster job names, typed once: sensors, schedules, make run and the benchmark refer to them.
 RELEASE_JOB_NAME = "release_job"
@@ -83,6 +98,32 @@ def parquet_dir(lake: str | os.PathLike[str] | None = None) -> Path:
 def quarantine_dir(lake: str | os.PathLike[str] | None = None) -> Path:
     """Releases refused, each with a copy of its raw file and a report."""
     return lake_dir(lake) / QUARANTINE_DIR_NAME
+
+
+def build_lock_path(warehouse: str | os.PathLike[str]) -> Path:
+    """The lock file every warehouse builder holds: ``<warehouse>.build.lock``."""
+    warehouse = Path(warehouse)
+    return warehouse.with_name(warehouse.name + BUILD_LOCK_SUFFIX)
+
+
+def _float_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as error:
+        raise ValueError(f"${name} must be a number, not {value!r}") from error
+
+
+def build_lock_timeout_seconds() -> float:
+    """How long a second build waits for the first: ``$BUDGET_BUILD_LOCK_TIMEOUT_SECONDS``."""
+    return _float_from_env(BUILD_LOCK_TIMEOUT_ENV, DEFAULT_BUILD_LOCK_TIMEOUT_SECONDS)
+
+
+def max_release_bytes() -> int:
+    """The largest raw release accepted: ``$BUDGET_MAX_RELEASE_MB`` (default 20) MB."""
+    return int(_float_from_env(MAX_RELEASE_MB_ENV, DEFAULT_MAX_RELEASE_MB) * 1024 * 1024)
 
 
 def dagster_home() -> Path:

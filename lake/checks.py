@@ -354,7 +354,8 @@ def combine_release_checks(check_name: str, per_release: Mapping[str, CheckResul
         check_name,
         passed=False,
         severity=severity,
-        description=f"{len(failed)} of {len(per_release)} releases fail. "
+        description=f"{len(failed)} of {len(per_release)} releases "
+        + ("fail. " if severity == Severity.ERROR else "warn. ")
         + "; ".join(shown)
         + (f"; and {more} more" if more > 0 else ""),
         metadata=metadata,

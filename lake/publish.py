@@ -2,9 +2,16 @@
 
 Every release is decided on its own, whether it runs alone (a sensor's new file) or in a
 batch of a thousand (``make run``, a backfill): it lands only when its six frames pass their
-Pandera schemas and its parts add up to its declared totals; otherwise it goes to the
-quarantine with a report, and its previously published partition stays as it was. A bad
-release never holds back the others of its batch.
+Pandera schemas, its parts add up to its declared totals and its content is not already
+published under another name; otherwise it goes to the quarantine with a report, and its
+previously published partition stays as it was. A bad release never holds back the others of
+its batch. A release lands whole: its tables are staged, then moved into place together under
+a journal (lake/journal.py).
+
+Duplicates are decided by content, never by name order: the first published stays, and a
+later copy (another name, CRLF line ends, one more newline, another encoding) is refused
+naming both. Copies that arrive in one batch are ordered by when they arrived (modification
+time, then name), so the one that was there first is published.
 
 Releases of a batch run in chunks of up to ``MAX_CHUNK`` in a pool of worker processes
 (parsing and Pandera are CPU-bound; a chunk is validated with one Pandera call per table),
@@ -18,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +42,19 @@ from lake.checks import (
     schema_passed,
     validate_frame,
 )
+from lake.journal import (
+    commit,
+    content_fingerprint,
+    discard,
+    new_staging_dir,
+    published_twin,
+    read_manifest,
+    recover,
+)
+from lake.locks import lake_lock
 from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing, sum_wan
-from lake.quarantine import earlier_twin, quarantine_release
-from lake.releases import release_fingerprint, sidecar_path
+from lake.quarantine import clear_quarantine, quarantine_release
+from lake.releases import raw_file_problem, release_fingerprint, sidecar_path, text_sha256
 from lake.writer import write_partition
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
@@ -84,8 +101,11 @@ def load_sidecar(raw_path: Path) -> dict | None:
         ParseError: the sidecar is not a JSON object (so the release is quarantined, not half-read).
     """
     sidecar = sidecar_path(raw_path)
-    if not sidecar.exists():
+    if not sidecar.exists() and not sidecar.is_symlink():
         return None
+    problem = raw_file_problem(sidecar)
+    if problem:
+        raise ParseError(sidecar, None, problem)
     try:
         content = json.loads(sidecar.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -153,16 +173,23 @@ def _refuse(
     )
 
 
-def _read(raw_path: Path, quarantine_dir: Path) -> ExtractedRelease | PublishedRelease:
+def _read(
+    raw_path: Path, quarantine_dir: Path, arrived_first: str | None = None
+) -> ExtractedRelease | PublishedRelease:
     """The parsed release, or the refusal of a file that cannot be read as one."""
     release_id = raw_path.stem
-    if not raw_path.exists():
+    if not raw_path.exists() and not raw_path.is_symlink():
         missing = f"no raw file {raw_path.name} in {raw_path.parent}"
         return _refuse(release_id, raw_path, None, missing)
-    twin = earlier_twin(raw_path)
-    if twin is not None:
-        reason = f"{raw_path.name} has the same bytes as {twin.name}: the same release twice"
-        return _refuse(release_id, raw_path, quarantine_dir, reason)
+    problem = raw_file_problem(raw_path)
+    if problem:
+        return _refuse(release_id, raw_path, quarantine_dir, f"Refused: {problem}")
+    if arrived_first is not None:
+        reason = (
+            f"Duplicate: {raw_path.name} has the same text as {arrived_first}, which came "
+            f"first; {Path(arrived_first).stem} stays published, {release_id} is not"
+        )
+        return _refuse(release_id, raw_path, quarantine_dir, reason, duplicate_of=arrived_first)
     try:
         return parse_release(raw_path, load_sidecar(raw_path))
     except ParseError as error:
@@ -227,24 +254,75 @@ def _judge(
         published.quarantine = str(folder)
         published.refusal = f"{reason}; see {folder}"
         return published
-    for table in TABLE_NAMES:
-        write_partition(validated[table], table, release_id, lake_dir, schema_dtypes(table))
-    published.metadata = {
-        **source_metadata(raw_path, validated["releases"]),
-        **tables_metadata(validated, lake_dir),
-    }
+    source = source_metadata(raw_path, validated["releases"])
+    twin = _stage_and_commit(validated, release_id, lake_dir, source)
+    if twin is not None:
+        reason = (
+            f"Duplicate: {raw_path.name} has the same content as release {twin['release_id']} "
+            f"(from {twin.get('source_file')}, published first); {twin['release_id']} stays "
+            f"published, {release_id} is not"
+        )
+        folder = quarantine_release(quarantine_dir, release_id, raw_path, reason)
+        published.landed = False
+        published.quarantine = str(folder)
+        published.refusal = reason
+        published.refusal_metadata = {
+            "source_file": raw_path.name,
+            "duplicate_of": str(twin["release_id"]),
+        }
+        return published
+    clear_quarantine(quarantine_dir, release_id)
+    published.metadata = {**source, **tables_metadata(validated, lake_dir)}
     return published
 
 
+def _stage_and_commit(
+    validated: dict[str, pd.DataFrame], release_id: str, lake_dir: Path, source: MetadataDict
+) -> dict | None:
+    """Publish the release whole; or return the manifest of the published release it repeats.
+
+    The slow part (writing Parquet) happens in a staging folder without the lake lock; the
+    duplicate check and the moves into place happen under it, so two publishers of two copies
+    cannot both land.
+    """
+    staged = new_staging_dir(lake_dir, release_id)
+    try:
+        for table in TABLE_NAMES:
+            write_partition(validated[table], table, release_id, staged, schema_dtypes(table))
+        content = content_fingerprint(staged, release_id)
+    except BaseException:
+        discard(staged)
+        raise
+    manifest = {
+        "release_id": release_id,
+        "source_file": source["source_file"],
+        "source_sha256": source["source_sha256"],
+        "content_sha256": content,
+    }
+    with lake_lock(lake_dir, shared=False):
+        twin = published_twin(lake_dir, release_id, content)
+        if twin is not None:
+            discard(staged)
+            return twin
+        # Stopped in here, the journal stays for the next lock holder to roll forward.
+        commit(lake_dir, release_id, staged, TABLE_NAMES, manifest)
+    return None
+
+
 def publish_chunk(
-    raw_paths: Sequence[Path], lake_dir: Path, quarantine_dir: Path
+    raw_paths: Sequence[Path],
+    lake_dir: Path,
+    quarantine_dir: Path,
+    arrived_first: Mapping[str, str] | None = None,
 ) -> list[PublishedRelease]:
     """Parse, validate and reconcile raw releases; write each one's six tables only if it passed.
 
     Never raises for a bad document: each result says why its release was refused and
-    where its quarantine report is.
+    where its quarantine report is. ``arrived_first`` maps a raw file name to the name of an
+    earlier copy of it in the same batch (``batch_copies``).
     """
-    read = [_read(path, quarantine_dir) for path in raw_paths]
+    copies = arrived_first or {}
+    read = [_read(path, quarantine_dir, copies.get(path.name)) for path in raw_paths]
     parsed = [(path, r) for path, r in zip(raw_paths, read, strict=True) if not _is_refusal(r)]
     validations = _validate([release for _, release in parsed])
     judged = {
@@ -263,15 +341,43 @@ def publish_release(raw_path: Path, lake_dir: Path, quarantine_dir: Path) -> Pub
     return publish_chunk([raw_path], lake_dir, quarantine_dir)[0]
 
 
+def batch_copies(raw_paths: Sequence[Path], lake_dir: Path) -> dict[str, str]:
+    """``{copy's file name: first comer's file name}`` for raw files of one text in a batch.
+
+    First means already published, else the older modification time (then the name, for
+    files checked out together), so a copy dropped beside a sample is the one refused,
+    whatever its name. Files that will be refused anyway (not regular, too large) are left out.
+    """
+    first: dict[str, Path] = {}
+    copies: dict[str, str] = {}
+    readable = [path for path in raw_paths if raw_file_problem(path) is None]
+
+    def first_comes_first(path: Path) -> tuple[bool, int, str]:
+        published = read_manifest(lake_dir, path.stem) is not None
+        return (not published, path.stat().st_mtime_ns, path.name)
+
+    for path in sorted(readable, key=first_comes_first):
+        digest = text_sha256(path)
+        if digest in first:
+            copies[path.name] = first[digest].name
+        else:
+            first[digest] = path
+    return copies
+
+
 def schema_dtypes(table: str) -> dict[str, str]:
     """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
     columns = getattr(SCHEMAS.get(table), "columns", None) or {}
     return {name: str(column.dtype) for name, column in columns.items()}
 
 
-def _publish_chunk_task(task: tuple[list[str], str, str]) -> list[PublishedRelease]:
-    raw_paths, lake_dir, quarantine_dir = task
-    return publish_chunk([Path(path) for path in raw_paths], Path(lake_dir), Path(quarantine_dir))
+def _publish_chunk_task(
+    task: tuple[list[str], str, str, dict[str, str]],
+) -> list[PublishedRelease]:
+    raw_paths, lake_dir, quarantine_dir, copies = task
+    return publish_chunk(
+        [Path(path) for path in raw_paths], Path(lake_dir), Path(quarantine_dir), copies
+    )
 
 
 def default_workers() -> int:
@@ -294,16 +400,22 @@ def publish_releases(
     quarantine_dir: Path,
     workers: int | None = None,
 ) -> list[PublishedRelease]:
-    """Publish every release, results in input order; a pool of processes when it pays."""
+    """Publish every release, results in input order; a pool of processes when it pays.
+
+    What a killed publisher left is finished first (lake/journal.py).
+    """
+    with lake_lock(lake_dir, shared=False):
+        recover(lake_dir)
+    copies = batch_copies(raw_paths, lake_dir)
     workers = min(workers or default_workers(), len(raw_paths))
     if workers <= 1 or len(raw_paths) < MIN_RELEASES_FOR_POOL:
         return [
             published
             for chunk in chunks(raw_paths, 1)
-            for published in publish_chunk(chunk, lake_dir, quarantine_dir)
+            for published in publish_chunk(chunk, lake_dir, quarantine_dir, copies)
         ]
     tasks = [
-        ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir))
+        ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir), copies)
         for chunk in chunks(raw_paths, workers)
     ]
     with ProcessPoolExecutor(max_workers=workers) as pool:

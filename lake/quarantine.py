@@ -1,10 +1,15 @@
 """The quarantine: where a release that cannot be published goes, with a report of why.
 
-A release that fails parsing, validation or reconciliation (or repeats another release's
-bytes) is copied to ``quarantine/<release_id>/`` together with ``REPORT.md`` and the rows
-that failed. The raw file stays in ``raw/`` (it is the partition's input and may be
+A release that fails parsing, validation or reconciliation (or repeats a published release's
+content) gets ``quarantine/<release_id>/``: ``REPORT.md``, the rows that failed, and a copy of
+its raw file. The raw file stays in ``raw/`` (it is the partition's input and may be
 committed); nothing of the release is written to the lake, so its previously published
-partition, and every other release, stays exactly as it was.
+partition, and every other release, stays exactly as it was. When the release is fixed and
+lands, its quarantine folder goes.
+
+Bounded, because what arrives may be hostile: only a regular file within the size limit is
+copied (never what a symlink points to), and each CSV keeps at most ``QUARANTINE_MAX_ROWS``
+failing rows; the report gives the full count.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lake.releases import check_release_id, file_sha256
+from lake.releases import check_release_id, file_sha256, raw_file_problem
+from settings import QUARANTINE_MAX_ROWS
 
 REPORT_NAME = "REPORT.md"
 
@@ -26,18 +32,27 @@ def quarantine_release(
     raw_path: Path,
     reason: str,
     details: dict[str, pd.DataFrame] | None = None,
+    max_rows: int = QUARANTINE_MAX_ROWS,
 ) -> Path:
-    """Copy the raw file and write the report and failing rows; return the folder."""
+    """Write the report and failing rows, copy the raw file if it is safe to; return the folder.
+
+    What an earlier refusal of the same release left is replaced, so the folder describes
+    this attempt only.
+    """
     folder = quarantine_dir / check_release_id(release_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    if raw_path.exists():
-        shutil.copy2(raw_path, folder / raw_path.name)
+    clear_quarantine(quarantine_dir, release_id)
+    folder.mkdir(parents=True)
+    unsafe = raw_file_problem(raw_path) if raw_path.exists() or raw_path.is_symlink() else None
+    copied = raw_path.exists() and unsafe is None
+    if copied:
+        shutil.copyfile(raw_path, folder / raw_path.name, follow_symlinks=False)
     lines = [
         f"# {release_id}: quarantined",
         "",
         f"- when: {datetime.now(UTC).isoformat(timespec='seconds')}",
         f"- source file: {raw_path.name}",
-        f"- sha256: {file_sha256(raw_path) if raw_path.exists() else 'missing'}",
+        f"- sha256: {file_sha256(raw_path) if copied else 'not read'}",
+        f"- raw file copied here: {'yes' if copied else 'no: ' + (unsafe or 'missing')}",
         "",
         "## Why",
         "",
@@ -46,26 +61,20 @@ def quarantine_release(
     ]
     for name, frame in (details or {}).items():
         target = folder / f"{name}.csv"
-        frame.to_csv(target, index=False)
-        lines.append(f"- {len(frame)} failing rows in `{target.name}`")
+        frame.head(max_rows).to_csv(target, index=False)
+        kept = "" if len(frame) <= max_rows else f" (the first {max_rows} are in the file)"
+        lines.append(f"- {len(frame)} failing rows in `{target.name}`{kept}")
     (folder / REPORT_NAME).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
 
-def earlier_twin(raw_path: Path) -> Path | None:
-    """Another raw file with the same bytes whose name sorts first, or None.
-
-    The same document submitted twice under two names would count its money twice; the
-    first name (in sort order) is published and the other is refused.
-    """
-    digest = None
-    size = raw_path.stat().st_size
-    for other in sorted(raw_path.parent.glob(f"*{raw_path.suffix}")):
-        if other.name >= raw_path.name:
-            break
-        if other.stat().st_size != size:
-            continue
-        digest = digest or file_sha256(raw_path)
-        if file_sha256(other) == digest:
-            return other
-    return None
+def clear_quarantine(quarantine_dir: Path, release_id: str) -> bool:
+    """Remove a release's quarantine folder (it landed, or is being quarantined afresh)."""
+    folder = quarantine_dir / check_release_id(release_id)
+    if folder.is_symlink():
+        folder.unlink()
+        return True
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True

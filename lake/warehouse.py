@@ -1,9 +1,16 @@
-"""The DuckDB warehouse file: built aside, swapped in whole, opened with a retry.
+"""The DuckDB warehouse file: built aside, checked, swapped in whole, opened with a retry.
 
 dbt builds into ``<warehouse>.building.duckdb`` and the finished file replaces the live one
 with one ``os.replace``: a build that fails or is killed leaves the live marts exactly as
-they were, and readers never see a half-built mart. DuckDB lets one process write a file;
-when another process holds it, callers get a one-line explanation after a few retries.
+they were, and readers never see a half-built mart. Every builder holds the build lock
+(``warehouse_build``: lake/locks.py) for its whole build, so two builds never share that file,
+and reads the lake under the shared lake lock, so it sees whole releases only.
+
+Before the swap the build must hold the marts (schema ``marts``, every fact table with rows),
+and nobody may hold the live file open for writing: the DuckDB CLI and DBeaver open a file
+read-write by default, and replacing it under them would lose what they wrote to its WAL.
+DuckDB lets one process write a file; when another process holds it, callers get a one-line
+explanation after a few retries.
 """
 
 from __future__ import annotations
@@ -11,9 +18,14 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from lake.journal import recover
+from lake.locks import build_lock, lake_lock
 
 LOGGER = logging.getLogger(__name__)
 BUILD_SUFFIX = ".building.duckdb"
@@ -22,8 +34,30 @@ LOCK_RETRY_SECONDS = 2.0
 _PID = re.compile(r"PID (\d+)")
 
 
+MARTS_SCHEMA = "marts"
+
+
 class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file; the message is one line, for people."""
+
+
+class IncompleteBuildError(RuntimeError):
+    """A finished build without its marts: never swapped in (one line, for people)."""
+
+
+@contextmanager
+def warehouse_build(live: Path, lake_dir: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold everything a warehouse build needs, for the whole build.
+
+    The build lock (one builder at a time; a second waits up to ``timeout``, then raises
+    ``LockTimeoutError`` naming the holder), then the lake lock: exclusive just long enough to
+    finish what a killed publisher left, then shared while dbt reads the Parquet.
+    """
+    with build_lock(live, timeout):
+        with lake_lock(lake_dir, shared=False, timeout=timeout):
+            recover(lake_dir)
+        with lake_lock(lake_dir, shared=True, timeout=timeout):
+            yield
 
 
 def build_path(live: Path) -> Path:
@@ -74,11 +108,58 @@ def prepare_build(live: Path) -> Path:
     return target
 
 
+def check_build(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Raise ``IncompleteBuildError`` unless the build holds the marts, each fact with rows."""
+    tables = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
+    facts = sorted(name for name in tables if name.startswith("fct_"))
+    if not facts:
+        raise IncompleteBuildError(
+            f"{path.name} has no {MARTS_SCHEMA}.fct_* tables; the live warehouse was kept"
+        )
+    empty = [
+        name
+        for name in facts
+        if connection.execute(f'select count(*) from {MARTS_SCHEMA}."{name}"').fetchone()[0] == 0
+    ]
+    if empty:
+        raise IncompleteBuildError(
+            f"{path.name}: {', '.join(f'{MARTS_SCHEMA}.{n}' for n in empty)} has no rows; "
+            "the live warehouse was kept"
+        )
+
+
+def ensure_no_writer(
+    live: Path, retries: int = LOCK_RETRIES, delay: float = LOCK_RETRY_SECONDS
+) -> None:
+    """Wait a little for a process holding the live warehouse read-write; raise if it stays.
+
+    A read-only probe succeeds beside readers (they keep the old file after the swap) and
+    fails only while someone holds the file for writing.
+    """
+    if not live.exists():
+        return
+    try:
+        connect(live, read_only=True, retries=retries, delay=delay).close()
+    except WarehouseLockedError as error:
+        raise WarehouseLockedError(
+            f"{error}: it is open for writing (the DuckDB CLI and DBeaver do that by default; "
+            "open it read-only), so the new build was not swapped in"
+        ) from error
+
+
 def publish_build(live: Path) -> None:
-    """Checkpoint the finished build into one file and swap it in for the live warehouse."""
+    """Check the finished build, checkpoint it into one file and swap it in for the live one."""
     built = build_path(live)
     with connect(built, read_only=False) as connection:
+        check_build(connection, built)
         connection.execute("checkpoint")
+    ensure_no_writer(live)
     built.replace(live)
     live.with_name(live.name + ".wal").unlink(missing_ok=True)
 

@@ -4,14 +4,21 @@
 2. run ``release_job`` once over all of them (parse → validate → reconcile → Parquet, in a pool
    of processes; one run, not one per release: docs/benchmarks.md);
 3. run ``marts_job`` (dbt build into the DuckDB warehouse);
-4. print one line per release read back from the warehouse, and its path.
+4. print one line per release read back from the warehouse, its path, the warnings apart
+   from the failures, and the raw files refused before they became releases.
 
-Exits non-zero, naming the failed step or check, when any run failed. Everything runs
+The marts run holds the build lock (lake/locks.py): a second ``make run`` (or a Dagster marts
+run, or the benchmark) building the same warehouse waits for it, up to
+``$BUDGET_BUILD_LOCK_TIMEOUT_SECONDS``, then stops with one line naming the holder.
+
+Exits non-zero, naming the failed step or check, when any run failed, when a raw file was
+refused, or when the summary cannot be read back from the warehouse. Everything runs
 in this process (in-process executor), against ``DagsterInstance.get()``: the
 ``DAGSTER_HOME`` the Makefile sets, so ``make dev`` shows these runs afterwards.
 """
 
 import io
+import re
 import sys
 import time
 from contextlib import redirect_stdout
@@ -21,7 +28,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from lake.releases import discover_release_ids
+import settings
+from lake.locks import LockTimeoutError, build_lock
+from lake.releases import discover_release_ids, refused_raw_files
 from lake.warehouse import WarehouseLockedError, connect
 from orchestration.partitions import (
     RELEASE_PARTITIONS_NAME,
@@ -31,10 +40,12 @@ from orchestration.partitions import (
 )
 from orchestration.resources import LakeResource
 
-RELEASE_JOB = "release_job"
-MARTS_JOB = "marts_job"
-# Dagster's console logger at WARNING: step failures still print, the DEBUG stream does not.
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+RELEASE_JOB = settings.RELEASE_JOB_NAME
+MARTS_JOB = settings.MARTS_JOB_NAME
+# Dagster's console logger quiet: a step failure would print its stack trace there, while the
+# summary below names every failed step and check in one line each (the UI keeps the traces).
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+_EXCEPTION_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception|Failure): ")
 DBT_LOG_TAIL_LINES = 40
 
 SUMMARY_SQL = """
@@ -76,6 +87,7 @@ class RunOutcome:
     seconds: float
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    warned_checks: list[str] = field(default_factory=list)
     output: str = ""
 
     @property
@@ -109,19 +121,27 @@ def _outcome(
         f"{event.step_key}: {_first_line(event.event_specific_data)}"
         for event in result.get_step_failure_events()
     ]
-    failed_checks = [
-        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        + (f" ({evaluation.description})" if evaluation.description else "")
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed
-    ]
-    return RunOutcome(job_name, partition_key, result.success, seconds, failed_steps, failed_checks)
+    failed_checks, warned_checks = [], []
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.passed:
+            continue
+        line = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}" + (
+            f" ({evaluation.description})" if evaluation.description else ""
+        )
+        if evaluation.severity == dg.AssetCheckSeverity.WARN:
+            warned_checks.append(line)
+        else:
+            failed_checks.append(line)
+    return RunOutcome(
+        job_name, partition_key, result.success, seconds, failed_steps, failed_checks, warned_checks
+    )
 
 
 def _first_line(failure_data: object, max_chars: int = 400) -> str:
     """The gist of a step failure: the error message, folded onto one line."""
     error = getattr(failure_data, "error", None)
     message = " ".join((getattr(error, "message", "") or str(failure_data)).split())
+    message = _EXCEPTION_PREFIX.sub("", message)
     return (message[: max_chars - 1] + "…" if len(message) > max_chars else message) or "failed"
 
 
@@ -177,12 +197,18 @@ def run_pipeline(
         run_job(definitions, RELEASE_JOB, instance, span=span)
         for span in release_ranges(partition_keys, release_ids)
     ]
-    runs.append(run_job(definitions, MARTS_JOB, instance))
+    # Held by this process for the whole marts run; the dbt asset takes it again (re-entrant).
+    with build_lock(lake.warehouse):
+        runs.append(run_job(definitions, MARTS_JOB, instance))
     return PipelineResult(release_ids, runs)
 
 
 def read_summary(warehouse: Path) -> list[tuple]:
     """One row per release from the marts: units, projects, Σ total, 合计, reconciliation."""
+    if not warehouse.exists():
+        raise duckdb.IOException(
+            f"{warehouse.name} does not exist (the marts run did not build it)"
+        )
     with connect(warehouse, read_only=True) as connection:
         return connection.execute(SUMMARY_SQL).fetchall()
 
@@ -221,21 +247,33 @@ def main() -> int:
     """Run everything against the configured lake; print a summary; 0 only if all runs passed."""
     lake = LakeResource()
     started = time.perf_counter()
-    with dg.DagsterInstance.get() as instance:
-        result = run_pipeline(instance, lake=lake)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            result = run_pipeline(instance, lake=lake)
+    except LockTimeoutError as error:
+        print(f"make run: {error}", file=sys.stderr)
+        return 2
     for run in result.runs:
         status = "ok" if run.success else "FAILED"
         print(f"{run.label:<60} {status:>6} {run.seconds:6.1f}s")
-    if lake.warehouse.exists():
-        print()
-        try:
-            print(format_summary(read_summary(lake.warehouse)))
-        except (duckdb.Error, WarehouseLockedError) as error:
-            first_line = str(error).splitlines()[0]
-            print(f"cannot read the summary from the warehouse: {first_line}")
+    summary_read = False
+    print()
+    try:
+        print(format_summary(read_summary(lake.warehouse)))
+        summary_read = True
+    except (duckdb.Error, WarehouseLockedError) as error:
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        print(f"cannot read the summary from the warehouse: {first_line}", file=sys.stderr)
     print(f"\nwarehouse: {lake.warehouse}")
     print(f"total: {time.perf_counter() - started:.1f}s")
-    if result.success:
+    warnings = [check for run in result.runs for check in run.warned_checks]
+    if warnings:
+        print("\nwarnings (published anyway; docs/operations.md, 'Warnings', explains each):")
+        print(*(f"  WARN  {check}" for check in warnings), sep="\n")
+    refused = refused_raw_files(lake.raw_dir)
+    for reason in refused:
+        print(f"\nREFUSED raw/{reason}", file=sys.stderr)
+    if result.success and summary_read and not refused:
         return 0
     for run in result.failures:
         print(f"\nFAILED {run.label}", file=sys.stderr)

@@ -24,11 +24,14 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from lake.locks import LockTimeoutError
 from lake.warehouse import (
+    IncompleteBuildError,
     WarehouseLockedError,
     discard_build,
     prepare_build,
     publish_build,
+    warehouse_build,
 )
 from orchestration.assets import OWNERS
 from orchestration.assets.lake import LAKE_KEY
@@ -116,21 +119,29 @@ def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
     pool=DUCKDB_WRITER_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource):
-    """``dbt build`` into a build file, swapped in for the live warehouse only on success."""
+    """``dbt build`` into a build file, swapped in for the live warehouse only on success.
+
+    The whole build holds the build lock and reads whole releases only (``warehouse_build``).
+    """
     live = lake.warehouse
     try:
-        building = prepare_build(live)
-    except WarehouseLockedError as error:
+        with warehouse_build(live, lake.lake_path):
+            building = prepare_build(live)
+            env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
+            with dbt_environment(env):
+                invocation = dbt.cli(list(DBT_BUILD_ARGS), context=context, raise_on_error=False)
+                yield from invocation.stream()
+            if not invocation.is_successful():
+                discard_build(live)
+                raise dg.Failure(
+                    description="dbt build failed; the live warehouse was left as it was "
+                    f"({live.name}). See the dbt output above."
+                )
+            try:
+                publish_build(live)
+            except (IncompleteBuildError, WarehouseLockedError):
+                discard_build(live)
+                raise
+    except (LockTimeoutError, WarehouseLockedError, IncompleteBuildError) as error:
         raise dg.Failure(description=str(error)) from error
-    env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
-    with dbt_environment(env):
-        invocation = dbt.cli(list(DBT_BUILD_ARGS), context=context, raise_on_error=False)
-        yield from invocation.stream()
-    if not invocation.is_successful():
-        discard_build(live)
-        raise dg.Failure(
-            description="dbt build failed; the live warehouse was left as it was "
-            f"({live.name}). See the dbt output above."
-        )
-    publish_build(live)
     context.log.info(f"published {live}")

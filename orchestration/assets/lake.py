@@ -145,7 +145,7 @@ def _check_result(published: PublishedRelease, check_name: str) -> CheckResult |
 
 
 def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Failure:
-    """The step's failure for releases that never reached their checks (parse error, no file)."""
+    """The step's failure for releases refused outside the blocking checks (unreadable, copies)."""
     if len(refused) == 1 and n_releases == 1:
         return dg.Failure(description=refused[0].refusal, metadata=refused[0].refusal_metadata)
     table = frame_to_markdown(
@@ -156,7 +156,7 @@ def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Fa
     )
     shown = "; ".join(f"{p.release_id}: {p.refusal}" for p in refused[:3])
     return dg.Failure(
-        description=f"{len(refused)} of {n_releases} releases could not be read. {shown}",
+        description=f"{len(refused)} of {n_releases} releases were refused. {shown}",
         metadata={"refused": dg.MetadataValue.md(table), "n_refused": len(refused)},
     )
 
@@ -208,6 +208,8 @@ def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
             yield asset_check_result(combine_release_checks(check_name, per_release), LAKE_KEY)
     landed = sum(release.landed for release in published)
     context.log.info(f"published {landed} of {len(published)} releases to {lake.parquet_dir}")
-    refused = [release for release in published if not release.check_results]
+    # Refused before or after its checks (unreadable, a duplicate): the checks alone do not
+    # fail the run for these, so the step does, naming each.
+    refused = [release for release in published if not release.landed and not release.failed_checks]
     if refused:
         raise _refusals_failure(refused, len(published))

@@ -7,23 +7,30 @@ import duckdb
 import pytest
 
 from lake.warehouse import (
+    IncompleteBuildError,
     WarehouseLockedError,
     build_path,
     connect,
     discard_build,
+    ensure_no_writer,
     prepare_build,
     publish_build,
 )
 
 
-def _write(path, value):
+def _write(path, value, rows=1):
+    """A warehouse whose one mart holds ``rows`` rows of ``value``."""
     with duckdb.connect(str(path)) as connection:
-        connection.execute("create or replace table marker as select ? as value", [value])
+        connection.execute("create schema if not exists marts")
+        connection.execute(
+            "create or replace table marts.fct_projects as select ? as value from range(?)",
+            [value, rows],
+        )
 
 
 def _read(path):
     with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute("select value from marker").fetchone()[0]
+        return connection.execute("select any_value(value) from marts.fct_projects").fetchone()[0]
 
 
 def test_publish_build_swaps_the_finished_build_in_for_the_live_warehouse(tmp_path):
@@ -86,3 +93,58 @@ def test_connect_explains_a_lock_in_one_line_after_retrying(holder):
     assert message.startswith("held.duckdb is locked by process ")
     assert str(process.pid) in message
     assert time.monotonic() - started >= 0.2
+
+
+def test_publish_build_keeps_the_live_warehouse_when_the_build_has_no_marts(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "old")
+    with duckdb.connect(str(prepare_build(live))) as connection:
+        connection.execute("create table main.other as select 1 as x")
+
+    with pytest.raises(IncompleteBuildError, match=r"has no marts\.fct_\* tables"):
+        publish_build(live)
+
+    assert _read(live) == "old"
+
+
+def test_publish_build_keeps_the_live_warehouse_when_a_mart_is_empty(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "old")
+    _write(prepare_build(live), "new", rows=0)
+
+    with pytest.raises(IncompleteBuildError, match=r"marts\.fct_projects has no rows"):
+        publish_build(live)
+
+    assert _read(live) == "old"
+
+
+def test_publish_build_refuses_to_swap_under_a_read_write_holder_of_the_live_file(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "old")
+    script = textwrap.dedent(
+        f"""
+        import duckdb, time
+        connection = duckdb.connect({str(live)!r})  # read-write, as the DuckDB CLI opens it
+        connection.execute("insert into marts.fct_projects values ('written by the CLI')")
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        _write(prepare_build(live), "new")
+        with pytest.raises(WarehouseLockedError) as caught:
+            ensure_no_writer(live, retries=2, delay=0.1)
+        message = str(caught.value)
+        assert "\n" not in message
+        assert str(process.pid) in message
+        assert "open for writing" in message
+    finally:
+        process.kill()
+        process.wait()
+    with duckdb.connect(str(live), read_only=True) as connection:
+        values = {
+            v for (v,) in connection.execute("select value from marts.fct_projects").fetchall()
+        }
+    assert values == {"old", "written by the CLI"}

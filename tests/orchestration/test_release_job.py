@@ -117,15 +117,21 @@ def test_release_job_keeps_the_published_partition_when_a_new_version_fails(
 def test_release_job_refuses_the_same_release_submitted_under_a_second_name(
     dbt_manifest, lake_dir, instance
 ):
+    # Content decides, not name order: the copy's name sorts first and it is still refused.
     _copy_baiyun(lake_dir)
-    twin = lake_dir / "raw" / "zz-baiyun-again.txt"
+    assert _run(instance, BAIYUN).success
+    twin = lake_dir / "raw" / "aa-baiyun-again.txt"
     twin.write_bytes((lake_dir / "raw" / f"{BAIYUN}.txt").read_bytes())
 
-    outcome = _run(instance, "zz-baiyun-again")
+    outcome = _run(instance, "aa-baiyun-again")
 
     assert not outcome.success
-    assert any(f"same bytes as {BAIYUN}.txt" in step for step in outcome.failed_steps)
-    assert not partition_path(lake_dir, "projects", "zz-baiyun-again").exists()
+    assert any(
+        f"aa-baiyun-again.txt has the same content as release {BAIYUN}" in step
+        for step in outcome.failed_steps
+    )
+    assert not partition_path(lake_dir, "projects", "aa-baiyun-again").exists()
+    assert partition_path(lake_dir, "projects", BAIYUN).exists()
 
 
 def test_release_job_quarantines_a_release_whose_sidecar_is_not_json(
