@@ -3,6 +3,7 @@
     budget-marts tables [SCHEMA]
     budget-marts query "SELECT …" [--out result.csv|.parquet|.xlsx]
     budget-marts report [--out report.html]
+    budget-marts years
 
 Every command opens the warehouse read-only with DuckDB's external access disabled, and a
 query is one statement that reads the warehouse only (analytics/warehouse.py says why and how;
@@ -108,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="HTML file (default: report.html beside the warehouse)",
     )
+    commands.add_parser(
+        "years",
+        parents=[common],
+        help="per department with two or more budget years: totals by year, largest changes, "
+        "new and ended projects",
+    )
     return parser
 
 
@@ -153,6 +160,67 @@ def _report(connection, warehouse: Path, out: Path | None) -> str:
     return f"report written to {target}"
 
 
+def format_years(connection: duckdb.DuckDBPyConnection) -> str:
+    """Per department with two budget years or more: totals, largest changes, new and ended."""
+    from analytics.years import read_years
+
+    departments = read_years(connection)
+    if not departments:
+        return "no department has two budget years in the warehouse: nothing to compare"
+    blocks = []
+    for department in departments:
+        latest, previous = department.latest_year, department.previous_year
+        printed = sorted(
+            {t.department_zh_printed for t in department.totals} - {department.department_zh}
+        )
+        title = department.department_zh + (
+            f" (also printed as {', '.join(printed)})" if printed else ""
+        )
+        totals = format_table(
+            ["budget_year", "projects", "total_wan", "change_wan", "change_pct"],
+            [
+                (
+                    t.budget_year,
+                    t.n_projects,
+                    t.total_wan,
+                    t.change_wan,
+                    None if t.change_pct is None else round(t.change_pct, 1),
+                )
+                for t in department.totals
+            ],
+        )
+        largest = format_table(
+            ["project", "unit", "status", f"{previous}_wan", f"{latest}_wan", "change_wan"],
+            [
+                (
+                    c.project_name_zh,
+                    c.unit_name_zh,
+                    c.status,
+                    c.previous_total_wan,
+                    c.total_wan,
+                    c.change_wan,
+                )
+                for c in department.largest_changes
+            ],
+            max_width=DEFAULT_MAX_WIDTH,
+        )
+        lines = [title, "", totals, "", f"largest changes, {latest} against {previous}:", largest]
+        for label, projects, count in (
+            ("new", department.new_projects, department.n_new),
+            ("ended", department.ended_projects, department.n_ended),
+        ):
+            names = "、".join(c.project_name_zh for c in projects)
+            more = f" and {count - len(projects)} more" if count > len(projects) else ""
+            lines.append(f"{label} in {latest} ({count}): {names or '—'}{more}")
+        if department.n_ambiguous:
+            lines.append(
+                f"{department.n_ambiguous} project(s) matched by order among repeated names "
+                "with different counts in the two years: their status is uncertain"
+            )
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``budget-marts`` command; the exit status."""
     args = _parser().parse_args(argv)
@@ -163,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 output = _tables(connection, args.schema)
             elif args.command == "query":
                 output = _query(connection, args)
+            elif args.command == "years":
+                output = format_years(connection)
             else:
                 output = _report(connection, warehouse, args.out)
     except WarehouseUnavailable as error:

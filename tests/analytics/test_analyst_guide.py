@@ -9,12 +9,20 @@ from pathlib import Path
 import pytest
 
 from analytics.cli import main
-from analytics.guide import extract_sql_blocks, extract_sql_with_outputs, refresh_outputs
+from analytics.guide import (
+    extract_labelled_outputs,
+    extract_sql_blocks,
+    extract_sql_with_outputs,
+    refresh_outputs,
+)
 from analytics.warehouse import open_warehouse, run_query
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analyst_guide.md"
 SQL_BLOCKS = extract_sql_blocks(GUIDE.read_text(encoding="utf-8"))
 PASTED_OUTPUTS = extract_sql_with_outputs(GUIDE.read_text(encoding="utf-8"))
+# Question 6 compares budget years, which the samples do not state: its output comes from the
+# multi-year lake of tests/conftest.py (budget_years_lake), and says so.
+YEARS_OUTPUTS = extract_labelled_outputs(GUIDE.read_text(encoding="utf-8"), "budget-years")
 
 
 def _question(number: int) -> str:
@@ -29,9 +37,9 @@ def _rows(warehouse: Path, sql: str) -> tuple[list[str], list[tuple]]:
         return [column[0] for column in cursor.description], cursor.fetchall()
 
 
-def test_analyst_guide_has_five_questions_each_with_sql():
-    assert len(SQL_BLOCKS) == 5
-    for number in range(1, 6):
+def test_analyst_guide_has_six_questions_each_with_sql():
+    assert len(SQL_BLOCKS) == 6
+    for number in range(1, 7):
         assert _question(number)
 
 
@@ -50,8 +58,19 @@ def test_refresh_outputs_replaces_the_text_block_under_each_query(tiny_warehouse
     assert refreshed == "```sql\nselect 1 as n\n```\n\n```text\nn\n-\n1\n(1 row)\n```\n"
 
 
+def test_refresh_outputs_leaves_an_output_labelled_with_another_lake_alone(tiny_warehouse):
+    markdown = (
+        "```sql\nselect 2 as n\n```\n\nFrom another lake.\n\n```text budget-years\nkept\n```\n"
+    )
+
+    with open_warehouse(tiny_warehouse) as connection:
+        assert refresh_outputs(markdown, connection) == markdown
+    assert extract_labelled_outputs(markdown, "budget-years") == [("select 2 as n\n", "kept\n")]
+
+
 def test_analyst_guide_pastes_an_output_under_every_query():
-    assert [sql.strip() for sql, _ in PASTED_OUTPUTS] == SQL_BLOCKS
+    pasted = [sql.strip() for sql, _ in PASTED_OUTPUTS + YEARS_OUTPUTS]
+    assert pasted == SQL_BLOCKS
 
 
 @pytest.mark.slow
@@ -96,3 +115,44 @@ def test_analyst_guide_department_total_of_baiyun_is_its_printed_grand_total(sam
         "1989.76"
     )
     assert len(by_department) == 5
+
+
+@pytest.mark.slow
+def test_analyst_guide_year_question_output_is_what_the_query_command_prints(
+    budget_years_lake, capsys
+):
+    ((sql, pasted),) = YEARS_OUTPUTS
+
+    status = main(["query", sql, "--warehouse", str(budget_years_lake / "warehouse.duckdb")])
+
+    assert status == 0
+    assert capsys.readouterr().out == pasted
+
+
+@pytest.mark.slow
+def test_analyst_guide_year_question_splits_each_change_into_its_three_parts(budget_years_lake):
+    columns, rows = _rows(budget_years_lake / "warehouse.duckdb", _question(6))
+    assert rows
+    for row in map(dict, (zip(columns, row, strict=True) for row in rows)):
+        parts = [
+            row[name] or 0 for name in ("from_new_wan", "from_ended_wan", "from_continuing_wan")
+        ]
+        assert sum(parts) == row["change_wan"], row["department_zh"]
+
+
+@pytest.mark.slow
+def test_analyst_guide_year_question_reads_the_hand_made_guangzhou_pair(budget_years_lake):
+    columns, rows = _rows(budget_years_lake / "warehouse.duckdb", _question(6))
+    (baiyun,) = [
+        dict(zip(columns, row, strict=True))
+        for row in rows
+        if row[0] == "中共广州市白云区区委政法委员会"
+    ]
+
+    # Typed from tests/dbt/budget_years/gz-baiyun-2024.txt and -2025.txt: 平安建设宣传经费 is new
+    # (12.50), 政府雇员公用经费 ended (5.10), 政府雇员工资经费 143.36 → 150.00.
+    assert (baiyun["from_new_wan"], baiyun["from_ended_wan"], baiyun["from_continuing_wan"]) == (
+        Decimal("12.50"),
+        Decimal("-5.10"),
+        Decimal("6.64"),
+    )

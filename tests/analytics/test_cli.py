@@ -291,3 +291,42 @@ def test_query_finds_the_warehouse_in_the_lake_dir_from_the_environment(
 
     assert status == 0, err
     assert out.splitlines()[2].strip() == "3"
+
+
+@pytest.mark.slow
+def test_years_lists_totals_new_and_ended_projects_of_the_hand_made_pair(budget_years_lake, capsys):
+    status = main(["years", "--warehouse", str(budget_years_lake / "warehouse.duckdb")])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    baiyun = out.split("中共广州市白云区区委政法委员会\n", 1)[1].split("\n\n\n", 1)[0]
+    # Typed from tests/dbt/budget_years/gz-baiyun-2024.txt and gz-baiyun-2025.txt.
+    assert "2025         4     189.50       14.04         8.0" in baiyun
+    assert "new in 2025 (1): 平安建设宣传经费" in baiyun
+    assert "ended in 2025 (1): 政府雇员公用经费" in baiyun
+
+
+@pytest.mark.slow
+def test_years_names_the_former_name_of_a_renamed_department(budget_years_lake, capsys):
+    main(["years", "--warehouse", str(budget_years_lake / "warehouse.duckdb")])
+
+    assert (
+        "天津市卫生健康委员会 (also printed as 天津市卫生和计划生育委员会)"
+        in capsys.readouterr().out
+    )
+
+
+def test_years_has_nothing_to_compare_without_the_year_marts(tiny_warehouse, capsys):
+    status = main(["years", "--warehouse", str(tiny_warehouse)])
+
+    assert status == 0
+    assert capsys.readouterr().out == (
+        "no department has two budget years in the warehouse: nothing to compare\n"
+    )
+
+
+@pytest.mark.slow
+def test_years_has_nothing_to_compare_on_the_samples_which_state_no_year(sample_warehouse, capsys):
+    main(["years", "--warehouse", str(sample_warehouse)])
+
+    assert "nothing to compare" in capsys.readouterr().out
