@@ -15,6 +15,9 @@ Adding a section (a year-over-year comparison, say) is three steps, nothing else
    (the dict) with the macros of ``macros.html.j2`` (``table``, ``legend``, ``chip``);
 3. a ``Section(...)`` appended to ``SECTIONS`` below, naming the marts it ``requires``: when one
    is missing the section is skipped with a note instead of failing the whole report.
+
+A query that raises SectionOmitted leaves its section out entirely (the year-over-year section
+on a warehouse with one budget year).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from analytics.charts import (
     value_bars,
 )
 from analytics.warehouse import has_table
+from analytics.years import read_years
 from parsers.targets import KINDS
 
 FONT_STACK = "'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"
@@ -76,6 +80,14 @@ Query = Callable[[duckdb.DuckDBPyConnection], dict[str, Any]]
 
 class SectionUnavailable(Exception):
     """The warehouse cannot answer a section's question; the message is shown in its place."""
+
+
+class SectionOmitted(Exception):
+    """The section has nothing to say on this warehouse: it is left out, without a note.
+
+    For comparisons that need data a warehouse may simply not have yet (a year-over-year
+    section with one budget year): a note in its place would add a section to every report.
+    """
 
 
 @dataclass(frozen=True)
@@ -426,6 +438,61 @@ def target_kinds(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return data
 
 
+def year_over_year(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Per department with two budget years or more: totals by year, largest changes, new, ended.
+
+    Omitted (SectionOmitted) when no department has two budget years, and on a warehouse built
+    before the year marts: one year has nothing to compare with.
+    """
+    departments = read_years(connection)
+    if not departments:
+        raise SectionOmitted
+    shown = []
+    for department in departments:
+        printed = sorted(
+            {t.department_zh_printed for t in department.totals} - {department.department_zh}
+        )
+        shown.append(
+            {
+                "title": department.department_zh,
+                "former_names": printed,
+                "latest": department.latest_year,
+                "previous": department.previous_year,
+                "totals": [
+                    [
+                        str(t.budget_year),
+                        str(t.n_projects),
+                        _wan(t.total_wan),
+                        _signed_wan(t.change_wan),
+                        "—" if t.change_pct is None else f"{t.change_pct:+.1f}%",
+                    ]
+                    for t in department.totals
+                ],
+                "largest": [
+                    [
+                        c.project_name_zh,
+                        c.unit_name_zh,
+                        c.status,
+                        _wan(c.previous_total_wan),
+                        _wan(c.total_wan),
+                        _signed_wan(c.change_wan),
+                    ]
+                    for c in department.largest_changes
+                ],
+                "new": [c.project_name_zh for c in department.new_projects],
+                "n_new": department.n_new,
+                "ended": [c.project_name_zh for c in department.ended_projects],
+                "n_ended": department.n_ended,
+                "n_ambiguous": department.n_ambiguous,
+            }
+        )
+    return {"departments": shown}
+
+
+def _signed_wan(value: Decimal | None) -> str:
+    return "—" if value is None else f"{Decimal(value):+,.2f}"
+
+
 SECTIONS: list[Section] = [
     Section(
         "spending",
@@ -484,11 +551,27 @@ SECTIONS: list[Section] = [
         "sections/target_kinds.html.j2",
         requires=("fct_indicators",),
     ),
+    Section(
+        "year-over-year",
+        "Year over year, per department",
+        "Departments with two budget years or more (marts.department_years, current release of "
+        "each year): totals by year, then the latest year against the one before: the largest "
+        "changes and the new and ended projects (marts.project_year_changes). Projects are "
+        "matched within department and budget unit by normalised name.",
+        year_over_year,
+        "sections/year_over_year.html.j2",
+        # No `requires`: without the year marts the section is omitted, not noted as skipped.
+    ),
 ]
 
 
-def render_section(connection: duckdb.DuckDBPyConnection, section: Section) -> RenderedSection:
-    """Run a section's query, or say why it is skipped: a missing mart or SectionUnavailable."""
+def render_section(
+    connection: duckdb.DuckDBPyConnection, section: Section
+) -> RenderedSection | None:
+    """Run a section's query, or say why it is skipped (a missing mart, SectionUnavailable).
+
+    None when the section omits itself (SectionOmitted): the report leaves it out.
+    """
     rendered = RenderedSection(section.anchor, section.title, section.lead, section.template)
     missing = [table for table in section.requires if not has_table(connection, "marts", table)]
     if missing:
@@ -497,6 +580,8 @@ def render_section(connection: duckdb.DuckDBPyConnection, section: Section) -> R
         data = section.query(connection)
     except SectionUnavailable as reason:
         return replace(rendered, unavailable=str(reason))
+    except SectionOmitted:
+        return None
     return replace(rendered, data=data)
 
 
@@ -526,7 +611,11 @@ def build_report(
             font_stack=Markup(FONT_STACK),
             generated_at=generated_at.strftime("%Y-%m-%d %H:%M %Z").strip(),
             cards=summary_cards(connection),
-            sections=[render_section(connection, section) for section in sections],
+            sections=[
+                rendered
+                for section in sections
+                if (rendered := render_section(connection, section)) is not None
+            ],
         )
     )
 

@@ -108,6 +108,36 @@ def test_report_builds_from_the_sample_releases(sample_warehouse):
         assert department in html
 
 
+@pytest.mark.slow
+def test_report_shows_nothing_new_when_the_releases_state_no_second_year(sample_warehouse):
+    # The samples state no budget year: the year marts are empty, and the report has exactly the
+    # sections it had before them, without a note about the missing comparison.
+    html = _report(sample_warehouse)
+
+    assert 'id="year-over-year"' not in html
+    assert re.findall(r'<section id="([^"]+)">', html) == list(ALWAYS + OPTIONAL)
+
+
+def test_report_leaves_out_the_year_comparison_without_the_year_marts(tiny_warehouse):
+    html = _report(tiny_warehouse)
+
+    assert 'id="year-over-year"' not in html
+    assert "budget year" not in html
+
+
+@pytest.mark.slow
+def test_report_compares_the_years_of_each_department_with_two(budget_years_lake):
+    html = _report(budget_years_lake / "warehouse.duckdb")
+    section = html.split('<section id="year-over-year">', 1)[1].split("</section>", 1)[0]
+    baiyun = section.split("<h3>中共广州市白云区区委政法委员会</h3>", 1)[1].split("<h3>", 1)[0]
+
+    # Typed from tests/dbt/budget_years/gz-baiyun-2024.txt and -2025.txt.
+    assert '<td class="num">189.50</td><td class="num">+14.04</td>' in baiyun
+    assert "<b>New in 2025 (1):</b> 平安建设宣传经费" in baiyun
+    assert "<b>Ended in 2025 (1):</b> 政府雇员公用经费" in baiyun
+    assert "(printed as 天津市卫生和计划生育委员会 in earlier years)" in section
+
+
 def test_report_escapes_markup_in_names_from_the_documents(tiny_warehouse):
     with duckdb.connect(str(tiny_warehouse)) as connection:
         connection.execute(
