@@ -26,8 +26,9 @@ map it to a canonical dimension. Flags an item can carry:
 - ``placeholder``: the name or a target is a classified-project placeholder (涉密, SM项目,
   待单位补充...).
 - ``level2_in_level1_slot``: a level-2 name (数量指标, 时效指标 …) sits in level 1.
-- ``unknown_level1`` / ``unknown_level2``: a level name outside the framework (docs/domain.md#the-indicator-framework),
-  compared after folding the ``指标`` suffix (社会效益指标 = 社会效益).
+- ``unknown_level1`` / ``unknown_level2``: a level name outside the framework
+  (docs/domain.md#the-indicator-framework), compared after folding the ``指标`` suffix
+  (社会效益指标 = 社会效益).
 - ``level1_missing`` / ``level2_missing``: Tianjin only, a blank level with nothing to
   inherit (level 1) or blank at all (level 2).
 - ``missing_annual_target``: no 年度指标值 / 指标值 printed.
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from parsers.targets import is_placeholder
+from parsers.targets import is_placeholder, parse_target
 
 # The framework of 财预〔2021〕101号 plus the older 产出/成本 (14) and the bond tables'
 # 偿债指标; names are kept without their 指标 suffix (see _level_key).
@@ -71,8 +72,10 @@ LEVEL2_NAMES = frozenset(
     }
 )
 
+# "Not after anything but a separator" rather than "at the start or after a separator": the
+# same matches, a quarter faster (the alternation was tried at every position of every cell).
 _ITEM_START = re.compile(
-    r"(?:^|(?<=[。；;\s>]))(\d{1,3})\s*、"
+    r"(?<![^。；;\s>])(\d{1,3})\s*、"
     r"(?=\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标\s*[；;:：\-—－])"
 )
 _CODED_LEVEL = re.compile(r"\s*(\d{1,2})\s*-\s*([^；;]*?)\s*[；;]")
@@ -86,6 +89,18 @@ _LABEL = re.compile(r"(一级指标|二级指标|三级指标|指标名称|指�
 _DASHED = re.compile(
     r"\s*([^；;:：。、\d\-—－]{1,12}?指标)\s*[-—－]\s*([^；;:：。、\-—－]{1,12}?)\s*[-—－]"
     r"\s*([^:：]+?)\s*[:：]\s*(.+)$"
+)
+# The long and the short form (see the module docstring), whole items after ``N、``.
+_LONG_FORM = re.compile(
+    r"(?P<level1_code>\d{1,2})-(?P<level1_name>[^；;\s]+)；"
+    r"(?P<level2_code>\d{1,2})-(?P<level2_name>[^；;\s]+)；"
+    r"(?P<name>.*?)实施周期指标值\s*[:：]?(?P<period>.*?)年度指标值\s*[:：]?(?P<annual>.*)",
+    re.DOTALL,
+)
+_SHORT_FORM = re.compile(
+    r"(?P<level1_name>[^；;:：。、\d\s\-—－]{1,12}?指标)[:：]"
+    r"(?P<name>.*?)年度指标值\s*[:：]?(?P<annual>.*)",
+    re.DOTALL,
 )
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
 _ITEM_END = "。；; \t\r\n"
@@ -173,19 +188,171 @@ class _Fields:
     annual_target_zh: str | None = None
 
 
-def parse_guangzhou_indicators(text: str) -> IndicatorParse:
-    """Split one Guangzhou 绩效指标 cell into indicator items.
+# The columns one indicator item fills, in the order of the indicators table; the release adds
+# project_id, indicator_id, flags and source_line around them.
+ITEM_COLUMNS = (
+    "indicator_seq",
+    "printed_number",
+    "level1_code",
+    "level1_name_zh",
+    "level2_code",
+    "level2_name_zh",
+    "indicator_name_zh",
+    "description_zh",
+    "period_target_zh",
+    "annual_target_zh",
+    "target_kind",
+    "target_operator",
+    "target_value",
+    "target_unit",
+    "is_quantified",
+    "period_target_kind",
+)
+# The item-level values that depend on the item's text alone (ITEM_COLUMNS less the first two).
+_TEXT_COLUMNS = ITEM_COLUMNS[2:]
 
-    Args:
-        text: The cell as printed, HTML and all.
 
-    Returns:
-        The items in printed order, with ``source_offset`` into ``text``, and warnings
-        for anything that had to be flagged.
+@dataclass(frozen=True)
+class IndicatorColumns:
+    """The indicators of one cell or table as columns, ready to extend the release's lists.
+
+    Attributes:
+        values: One tuple per name of ``ITEM_COLUMNS``, one value per item.
+        flags: Each item's flags as the table stores them (sorted, ``;``-joined).
+        flags_if_classified: The same for a classified project, where a placeholder target
+            also flags the item ``placeholder``.
+        flag_tuples: Each item's flags in the order they were raised (IndicatorItem.flags).
+        offsets: Guangzhou: offset of each item in the cell; Tianjin: row index.
+        lines: Tianjin: each row's line; empty for Guangzhou (the project's line applies).
+        warnings: What the parser noticed, in order.
     """
-    result = IndicatorParse()
+
+    values: dict[str, tuple[Any, ...]]
+    flags: tuple[str, ...]
+    flags_if_classified: tuple[str, ...]
+    flag_tuples: tuple[tuple[str, ...], ...]
+    offsets: tuple[int, ...]
+    lines: tuple[int, ...]
+    warnings: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.flags)
+
+
+_NO_VALUES: dict[str, tuple[Any, ...]] = {name: () for name in ITEM_COLUMNS}
+_NO_INDICATORS = IndicatorColumns(_NO_VALUES, (), (), (), (), (), ())
+
+
+class _ColumnsBuilder:
+    """Collects a cell's items, then turns them into IndicatorColumns in one transpose.
+
+    An item's text columns come from ``_read_item`` as one shared, cached tuple, so adding
+    an item appends four references; ``zip(*rows)`` then makes the columns at C speed.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: list[int | None] = []
+        self.rows: list[tuple[Any, ...]] = []
+        self.flag_tuples: list[tuple[str, ...]] = []
+        self.offsets: list[int] = []
+        self.lines: list[int] = []
+        self.warnings: list[str] = []
+
+    def append(
+        self, number: int | None, text_values: tuple[Any, ...], flags: tuple[str, ...], offset: int
+    ) -> None:
+        self.numbers.append(number)
+        self.rows.append(text_values)
+        self.flag_tuples.append(flags)
+        self.offsets.append(offset)
+
+    def freeze(self) -> IndicatorColumns:
+        count = len(self.rows)
+        if not count:
+            return IndicatorColumns(_NO_VALUES, (), (), (), (), (), tuple(self.warnings))
+        values = dict(zip(_TEXT_COLUMNS, zip(*self.rows, strict=True), strict=True))
+        values["indicator_seq"] = tuple(range(1, count + 1))
+        values["printed_number"] = tuple(self.numbers)
+        pairs = zip(self.flag_tuples, self.rows, strict=True)
+        stored = [_stored_flags(flags, row[8]) for flags, row in pairs]  # row[8]: target_kind
+        return IndicatorColumns(
+            values={name: values[name] for name in ITEM_COLUMNS},
+            flags=tuple(plain for plain, _ in stored),
+            flags_if_classified=tuple(classified for _, classified in stored),
+            flag_tuples=tuple(self.flag_tuples),
+            offsets=tuple(self.offsets),
+            lines=tuple(self.lines),
+            warnings=tuple(self.warnings),
+        )
+
+
+@lru_cache(maxsize=1024)
+def _stored_flags(flags: tuple[str, ...], target_kind: str) -> tuple[str, str]:
+    """An item's flags as stored (sorted, ``;``-joined), plain and for a classified project.
+
+    A classified project's placeholder target flags the item ``placeholder`` too. Cached:
+    a release has a handful of distinct flag sets.
+    """
+    plain = ";".join(sorted(set(flags))) if flags else ""
+    if "placeholder" not in flags and target_kind == "placeholder":
+        return plain, ";".join(sorted({*flags, "placeholder"}))
+    return plain, plain
+
+
+def _target_values(
+    period: str | None, annual: str | None
+) -> tuple[str, str | None, Any, str | None, bool, str | None]:
+    """The parsed-target columns of one item.
+
+    parse_target is cached, so each distinct target string is read once per process.
+    """
+    target = parse_target(annual)
+    period_kind = parse_target(period).kind if period else None
+    return (
+        target.kind,
+        target.operator,
+        target.value,
+        target.unit,
+        target.is_quantified,
+        period_kind,
+    )
+
+
+@lru_cache(maxsize=4096)
+def guangzhou_indicator_columns(text: str) -> IndicatorColumns:
+    """One Guangzhou 绩效指标 cell as indicator columns (see the module docstring).
+
+    Cached on the cell: cells repeat (广州市公安局 prints the same 辅警补助经费 cell nine
+    times), and the result is frozen, so projects share it.
+    """
     if not text or not _clean_html(text).strip():
-        return result
+        return _NO_INDICATORS
+    built = _ColumnsBuilder()
+    seen: set[int] = set()
+    for number, offset, raw in _guangzhou_segments(text):
+        level1_name, text_values, level_flags, target_flags = _read_item(raw)
+        # The flag groups never share a flag, so concatenation keeps them unique.
+        if number is None:
+            flags = level_flags + ("damaged_number",) + target_flags
+            built.warnings.append(
+                f"offset {offset}: text without an item number: {_excerpt(raw)!r}"
+            )
+        elif number in seen:
+            flags = level_flags + ("duplicate_number",) + target_flags
+            built.warnings.append(f"offset {offset}: item number {number} printed twice")
+        else:
+            flags = level_flags + target_flags
+            seen.add(number)
+        if level_flags and "level2_in_level1_slot" in level_flags:
+            built.warnings.append(
+                f"offset {offset}: level-2 name {level1_name!r} in the level-1 slot"
+            )
+        built.append(number, text_values, flags, offset)
+    return built.freeze()
+
+
+def _guangzhou_segments(text: str) -> list[tuple[int | None, int, str]]:
+    """(printed number or None, offset, item text after ``N、``) of each item of a cell."""
     starts = list(_ITEM_START.finditer(text))
     segments: list[tuple[int | None, int, str]] = []
     first_start = starts[0].start() if starts else len(text)
@@ -201,64 +368,153 @@ def parse_guangzhou_indicators(text: str) -> IndicatorParse:
                 segments.append((number, start.start(), text[piece_start:piece_end]))
             else:
                 segments.append((None, piece_start, text[piece_start:piece_end]))
+    return segments
 
-    seen: set[int] = set()
-    for number, offset, raw in segments:
-        fields, level_flags, target_flags = _read_item(raw)
-        flags = list(level_flags)
-        if number is None:
-            flags.append("damaged_number")
-            result.warnings.append(
-                f"offset {offset}: text without an item number: {_excerpt(raw)!r}"
-            )
-        elif number in seen:
-            flags.append("duplicate_number")
-            result.warnings.append(f"offset {offset}: item number {number} printed twice")
-        if number is not None:
-            seen.add(number)
-        flags.extend(target_flags)
-        if "level2_in_level1_slot" in level_flags:
-            result.warnings.append(
-                f"offset {offset}: level-2 name {fields.level1_name_zh!r} in the level-1 slot"
-            )
+
+def parse_guangzhou_indicators(text: str) -> IndicatorParse:
+    """Split one Guangzhou 绩效指标 cell into indicator items.
+
+    The release reads the same cell as columns (``guangzhou_indicator_columns``); this gives
+    one object per item for callers that want to look at items one by one.
+
+    Args:
+        text: The cell as printed, HTML and all.
+
+    Returns:
+        The items in printed order, with ``source_offset`` into ``text``, and warnings
+        for anything that had to be flagged.
+    """
+    return _items(guangzhou_indicator_columns(text), source_lines=None)
+
+
+def _items(columns: IndicatorColumns, source_lines: tuple[int, ...] | None) -> IndicatorParse:
+    result = IndicatorParse(warnings=list(columns.warnings))
+    values = columns.values
+    for index in range(len(columns)):
         result.items.append(
             _frozen_item(
-                indicator_seq=len(result.items) + 1,
-                printed_number=number,
-                level1_code=fields.level1_code,
-                level1_name_zh=fields.level1_name_zh,
-                level2_code=fields.level2_code,
-                level2_name_zh=fields.level2_name_zh,
-                indicator_name_zh=fields.indicator_name_zh,
-                description_zh=None,
-                period_target_zh=fields.period_target_zh,
-                annual_target_zh=fields.annual_target_zh,
-                flags=tuple(dict.fromkeys(flags)) if len(flags) > 1 else tuple(flags),
-                source_offset=offset,
-                source_line=None,
+                indicator_seq=values["indicator_seq"][index],
+                printed_number=values["printed_number"][index],
+                level1_code=values["level1_code"][index],
+                level1_name_zh=values["level1_name_zh"][index],
+                level2_code=values["level2_code"][index],
+                level2_name_zh=values["level2_name_zh"][index],
+                indicator_name_zh=values["indicator_name_zh"][index],
+                description_zh=values["description_zh"][index],
+                period_target_zh=values["period_target_zh"][index],
+                annual_target_zh=values["annual_target_zh"][index],
+                flags=columns.flag_tuples[index],
+                source_offset=columns.offsets[index],
+                source_line=source_lines[index] if source_lines else None,
             )
         )
     return result
 
 
 @lru_cache(maxsize=65536)
-def _read_item(raw: str) -> tuple[_Fields, tuple[str, ...], tuple[str, ...]]:
-    """One item's fields and the flags they imply (level names, then targets).
+def _read_item(
+    raw: str,
+) -> tuple[str | None, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]:
+    """One item's level-1 name, text columns and the flags they imply (levels, targets).
 
     Cached on the raw text: items recur across projects, and everything here depends on the
     text alone (the number and its checks are the caller's).
     """
     fields = _split_guangzhou_item(_clean_html(raw))
     level_flags = _level_flags(fields.level1_name_zh, fields.level2_name_zh)
-    return fields, level_flags, tuple(_target_flags(fields))
+    text_values = (
+        fields.level1_code,
+        fields.level1_name_zh,
+        fields.level2_code,
+        fields.level2_name_zh,
+        fields.indicator_name_zh,
+        None,
+        fields.period_target_zh,
+        fields.annual_target_zh,
+        *_target_values(fields.period_target_zh, fields.annual_target_zh),
+    )
+    return fields.level1_name_zh, text_values, level_flags, tuple(_target_flags(fields))
+
+
+@dataclass
+class TianjinIndicatorTable:
+    """The data rows of one Tianjin indicator table, one list per printed column.
+
+    Built by the layout parser cell by cell, so no object exists per row.
+    """
+
+    level1_zh: list[str | None] = field(default_factory=list)
+    level2_zh: list[str | None] = field(default_factory=list)
+    name_zh: list[str | None] = field(default_factory=list)
+    description_zh: list[str | None] = field(default_factory=list)
+    value_zh: list[str | None] = field(default_factory=list)
+    source_line: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.source_line)
+
+
+def tianjin_indicator_columns(table: TianjinIndicatorTable) -> IndicatorColumns:
+    """The rows of one Tianjin indicator table as indicator columns.
+
+    A blank level 1 repeats the one above (the source merges the cells); with nothing
+    above it the item is flagged ``level1_missing`` rather than guessed. Tianjin prints
+    no codes and no numbering, so codes and ``printed_number`` stay ``None``.
+    """
+    built = _ColumnsBuilder()
+    current_level1: str | None = None
+    for index, (level1_zh, level2_zh, name_zh, description_zh, value_zh, line) in enumerate(
+        zip(
+            table.level1_zh,
+            table.level2_zh,
+            table.name_zh,
+            table.description_zh,
+            table.value_zh,
+            table.source_line,
+            strict=True,
+        )
+    ):
+        printed_level1 = _blank_to_none(level1_zh)
+        if printed_level1 is not None:
+            current_level1 = printed_level1
+        level2 = _blank_to_none(level2_zh)
+        annual = _blank_to_none(value_zh)
+        name = _blank_to_none(name_zh)
+        flags = list(_level_flags(current_level1, level2))
+        if current_level1 is None:
+            flags.append("level1_missing")
+            built.warnings.append(f"line {line}: blank level 1 with none above")
+        if level2 is None:
+            flags.append("level2_missing")
+        if is_placeholder(name) or is_placeholder(annual):
+            flags.append("placeholder")
+        if annual is None:
+            flags.append("missing_annual_target")
+        if printed_level1 is not None and "level2_in_level1_slot" in flags:
+            built.warnings.append(
+                f"line {line}: level-2 name {printed_level1!r} in the level-1 slot"
+            )
+        text_values = (
+            None,
+            current_level1,
+            None,
+            level2,
+            name,
+            _blank_to_none(description_zh),
+            None,
+            annual,
+            *_target_values(None, annual),
+        )
+        built.append(None, text_values, tuple(dict.fromkeys(flags)), index)
+        built.lines.append(line)
+    return built.freeze()
 
 
 def parse_tianjin_indicator_rows(rows: list[TianjinRow]) -> IndicatorParse:
     """Turn the rows of one Tianjin indicator table into indicator items.
 
-    A blank level 1 repeats the one above (the source merges the cells); with nothing
-    above it the item is flagged ``level1_missing`` rather than guessed. Tianjin prints
-    no codes and no numbering, so codes and ``printed_number`` stay ``None``.
+    The release reads tables as columns (``tianjin_indicator_columns``); this gives one
+    object per row for callers that hold rows.
 
     Args:
         rows: The table's data rows in printed order, header excluded.
@@ -266,47 +522,16 @@ def parse_tianjin_indicator_rows(rows: list[TianjinRow]) -> IndicatorParse:
     Returns:
         One item per row, and warnings for flagged rows.
     """
-    result = IndicatorParse()
-    current_level1: str | None = None
-    for index, row in enumerate(rows):
-        printed_level1 = _blank_to_none(row.level1_zh)
-        if printed_level1 is not None:
-            current_level1 = printed_level1
-        level2 = _blank_to_none(row.level2_zh)
-        annual = _blank_to_none(row.value_zh)
-        name = _blank_to_none(row.name_zh)
-        flags = list(_level_flags(current_level1, level2))
-        if current_level1 is None:
-            flags.append("level1_missing")
-            result.warnings.append(f"line {row.source_line}: blank level 1 with none above")
-        if level2 is None:
-            flags.append("level2_missing")
-        if any(is_placeholder(text) for text in (name, annual)):
-            flags.append("placeholder")
-        if annual is None:
-            flags.append("missing_annual_target")
-        if printed_level1 is not None and "level2_in_level1_slot" in flags:
-            result.warnings.append(
-                f"line {row.source_line}: level-2 name {printed_level1!r} in the level-1 slot"
-            )
-        result.items.append(
-            _frozen_item(
-                indicator_seq=index + 1,
-                printed_number=None,
-                level1_code=None,
-                level1_name_zh=current_level1,
-                level2_code=None,
-                level2_name_zh=level2,
-                indicator_name_zh=name,
-                description_zh=_blank_to_none(row.description_zh),
-                period_target_zh=None,
-                annual_target_zh=annual,
-                flags=tuple(dict.fromkeys(flags)),
-                source_offset=index,
-                source_line=row.source_line,
-            )
-        )
-    return result
+    table = TianjinIndicatorTable()
+    for row in rows:
+        table.level1_zh.append(row.level1_zh)
+        table.level2_zh.append(row.level2_zh)
+        table.name_zh.append(row.name_zh)
+        table.description_zh.append(row.description_zh)
+        table.value_zh.append(row.value_zh)
+        table.source_line.append(row.source_line)
+    columns = tianjin_indicator_columns(table)
+    return _items(columns, source_lines=columns.lines)
 
 
 def numbering_problems(items: list[IndicatorItem]) -> list[str]:
@@ -385,6 +610,8 @@ def _split_guangzhou_item(segment: str) -> _Fields:
     body = segment.strip().rstrip(_ITEM_END).strip()
     if _LABEL.match(body):
         return _split_labelled_item(body)
+    if fast := _read_common_form(body):
+        return fast
     if dashed := _DASHED.match(body):
         return _Fields(
             level1_name_zh=_blank_to_none(dashed.group(1).strip()),
@@ -422,6 +649,36 @@ def _split_guangzhou_item(segment: str) -> _Fields:
         period_target_zh=targets.get("实施周期指标值"),
         annual_target_zh=targets.get("年度指标值", targets.get("指标值")),
     )
+
+
+def _read_common_form(body: str) -> _Fields | None:
+    """The two forms nearly every item takes, read with one match each; None for the rest.
+
+    Gives exactly what the general reading below gives, under conditions that make it so: the
+    body holds no other target marker (``指标值`` occurs only in the markers matched, so the
+    name and the targets cannot be cut elsewhere), the level names hold no space or
+    separator, and the labelled form was ruled out by the caller. The general path, with
+    its half-dozen patterns and its frozen record, cost more per item than the rest of the
+    parse; anything unusual still goes through it.
+    """
+    markers = body.count("指标值")
+    if markers == 2 and (long := _LONG_FORM.fullmatch(body)):
+        return _Fields(
+            level1_code=long["level1_code"],
+            level1_name_zh=long["level1_name"],
+            level2_code=long["level2_code"],
+            level2_name_zh=long["level2_name"],
+            indicator_name_zh=_clean_value(long["name"]),
+            period_target_zh=_clean_value(long["period"]),
+            annual_target_zh=_clean_value(long["annual"]),
+        )
+    if markers == 1 and (short := _SHORT_FORM.fullmatch(body)):
+        return _Fields(
+            level1_name_zh=short["level1_name"],
+            indicator_name_zh=_clean_value(short["name"]),
+            annual_target_zh=_clean_value(short["annual"]),
+        )
+    return None
 
 
 def _split_labelled_item(body: str) -> _Fields:

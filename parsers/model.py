@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from parsers.indicators import TianjinIndicatorTable
+
 FUNDING_SOURCES = ("fiscal", "special_account", "other", "bond")
 AMOUNT_FIELDS = ("total", *FUNDING_SOURCES)
 # The document's own total differs from its funding sources: kept as printed, flagged.
@@ -41,18 +43,6 @@ class UnitRecord:
 
 
 @dataclass
-class TianjinIndicatorCells:
-    """One indicator row of a Tianjin table, cells as printed."""
-
-    level1_zh: str
-    level2_zh: str
-    name_zh: str
-    description_zh: str | None
-    value_zh: str
-    source_line: int
-
-
-@dataclass
 class ProjectRecord:
     """A project (项目) row or table, amounts already in 万元."""
 
@@ -65,7 +55,7 @@ class ProjectRecord:
     goal_zh: str | None = None
     purpose_zh: str | None = None
     indicators_raw_zh: str = ""
-    indicator_rows: list[TianjinIndicatorCells] | None = None
+    indicator_rows: TianjinIndicatorTable | None = None
     currency_unit_zh: str = "万元"
     amount_conversion: str | None = None
     is_classified: bool = False

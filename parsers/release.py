@@ -12,16 +12,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from parsers import indicators as indicator_parser
 from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
 from parsers.errors import ParseError
+from parsers.frames import INT, build_frame, new_columns
+from parsers.indicators import (
+    ITEM_COLUMNS,
+    IndicatorColumns,
+    guangzhou_indicator_columns,
+    tianjin_indicator_columns,
+)
 from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
 from parsers.layouts.guangzhou import parse_guangzhou
 from parsers.layouts.tianjin import parse_tianjin
@@ -34,7 +39,6 @@ from parsers.model import (
     Warning_,
 )
 from parsers.reader import RawRelease, read_release
-from parsers.targets import parse_target
 from parsers.text import department_key, name_key
 
 TABLE_NAMES = (
@@ -104,8 +108,10 @@ def build_tables(
 ) -> ExtractedRelease:
     """Turn layout records into the extracted tables, with ids and provenance.
 
-    Rows are tuples in the column order of ``_COLUMNS`` (less the two provenance columns,
-    which ``_frame`` adds): a dict per row and a lookup per cell cost more than the parse.
+    Values go straight into one list per column (keyed by column name), and each table
+    becomes a frame once (parsers/frames.py). Indicators arrive as columns already, one
+    block per cell or table, so a project extends the indicator lists a block at a time: no
+    row object, tuple or dict exists per indicator.
     """
     release_id = raw.release_id
     budget_year = resolve_budget_year(_optional_int(sidecar.get("budget_year")), raw.lines)
@@ -113,8 +119,8 @@ def build_tables(
     unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
     units_by_seq = {unit.seq: unit for unit in result.units}
 
-    project_rows: list[tuple[Any, ...]] = []
-    indicator_rows: list[tuple[Any, ...]] = []
+    projects = new_columns(_COLUMNS["projects"])
+    indicators = new_columns(_COLUMNS["indicators"])
     occurrences: Counter[tuple[int, str]] = Counter()
     for project in result.projects:
         key = name_key(project.name_zh)
@@ -126,8 +132,8 @@ def build_tables(
             key,
             str(occurrences[(project.unit_seq, key)]),
         )
-        items, item_warnings = _indicators(project)
-        warnings.extend(Warning_(project.source_line, "indicators", w) for w in item_warnings)
+        items = _indicators(project)
+        warnings.extend(Warning_(project.source_line, "indicators", w) for w in items.warnings)
         flags = list(project.flags)
         amounts = project.amounts
         sources_sum = sum((amounts[s] for s in FUNDING_SOURCES), Decimal(0))
@@ -140,42 +146,34 @@ def build_tables(
                     f"{project.name_zh}: total {amounts['total']} ≠ sources {sources_sum}",
                 )
             )
-        if not items and project.indicators_raw_zh:
+        if not len(items) and project.indicators_raw_zh:
             flags.append("indicators_unparsed")
-        project_rows.append(
-            (
-                project_id,
-                project.seq,
-                unit_ids[project.unit_seq],
-                unit.name_zh,
-                project.name_zh,
-                key,
-                amounts["total"],
-                *(amounts[source] for source in FUNDING_SOURCES),
-                project.currency_unit_zh,
-                project.amount_conversion,
-                project.goal_zh,
-                project.purpose_zh,
-                project.indicators_raw_zh,
-                len(items),
-                project.is_classified,
-                project.is_bond_table,
-                ";".join(sorted(set(flags))),
-                project.source_line,
-                project.source_line_end,
-            )
-        )
-        lines = _indicator_lines(project, items)
-        classified = project.is_classified
-        indicator_rows.extend(
-            (
-                project_id,
-                f"{project_id}-{item.indicator_seq:03d}",
-                *_indicator_values(item, classified),
-                line,
-            )
-            for item, line in zip(items, lines, strict=True)
-        )
+        for name, value in (
+            ("project_id", project_id),
+            ("project_seq", project.seq),
+            ("unit_id", unit_ids[project.unit_seq]),
+            ("unit_name_zh", unit.name_zh),
+            ("project_name_zh", project.name_zh),
+            ("project_name_key", key),
+            ("total_wan", amounts["total"]),
+            ("fiscal_wan", amounts["fiscal"]),
+            ("special_account_wan", amounts["special_account"]),
+            ("other_wan", amounts["other"]),
+            ("bond_wan", amounts["bond"]),
+            ("currency_unit_zh", project.currency_unit_zh),
+            ("amount_conversion", project.amount_conversion),
+            ("goal_zh", project.goal_zh),
+            ("purpose_zh", project.purpose_zh),
+            ("indicators_raw_zh", project.indicators_raw_zh),
+            ("n_indicators", len(items)),
+            ("is_classified", project.is_classified),
+            ("is_bond_table", project.is_bond_table),
+            ("flags", ";".join(sorted(set(flags)))),
+            ("source_line", project.source_line),
+            ("source_line_end", project.source_line_end),
+        ):
+            projects[name].append(value)
+        _extend_indicators(indicators, items, project_id, project)
 
     department = sidecar.get("department_zh") or result.department_zh
     department_source = "sidecar" if sidecar.get("department_zh") else result.department_source
@@ -198,48 +196,82 @@ def build_tables(
         "parser_version": PARSER_VERSION,
         "n_budget_units": len(result.units),
         "n_projects": len(result.projects),
-        "n_indicators": len(indicator_rows),
+        "n_indicators": len(indicators["indicator_id"]),
         "source_line": result.department_line or 1,
     }
-    unit_rows = [_unit_values(unit_ids[unit.seq], unit) for unit in result.units]
-    total_rows = [
-        (
-            total.subject,
-            total.amounts["total"],
-            *(total.amounts[source] for source in FUNDING_SOURCES if source != "bond"),
-            total.source_line,
-        )
-        for total in result.declared_totals
-    ]
-    warning_rows = [(w.line, w.code, w.message) for w in warnings]
+    units = new_columns(_COLUMNS["budget_units"])
+    for unit in result.units:
+        declared = unit.declared or {}
+        for name, value in (
+            ("unit_id", unit_ids[unit.seq]),
+            ("unit_seq", unit.seq),
+            ("unit_code", unit.code),
+            ("unit_name_zh", unit.name_zh),
+            ("unit_name_key", name_key(unit.name_zh)),
+            ("declared_total_wan", declared.get("total")),
+            ("declared_fiscal_wan", declared.get("fiscal")),
+            ("declared_special_account_wan", declared.get("special_account")),
+            ("declared_other_wan", declared.get("other")),
+            ("has_declared_totals", unit.declared is not None),
+            ("source_line", unit.source_line),
+        ):
+            units[name].append(value)
+    totals = new_columns(_COLUMNS["declared_totals"])
+    for total in result.declared_totals:
+        for name, value in (
+            ("subject", total.subject),
+            ("total_wan", total.amounts["total"]),
+            ("fiscal_wan", total.amounts["fiscal"]),
+            ("special_account_wan", total.amounts["special_account"]),
+            ("other_wan", total.amounts["other"]),
+            ("source_line", total.source_line),
+        ):
+            totals[name].append(value)
+    warning_columns = {
+        "source_line": [w.line for w in warnings],
+        "code": [w.code for w in warnings],
+        "message": [w.message for w in warnings],
+    }
     tables = {
-        "releases": pd.DataFrame([release_row]),
-        "budget_units": _frame("budget_units", raw, unit_rows),
-        "declared_totals": _frame("declared_totals", raw, total_rows),
-        "projects": _frame("projects", raw, project_rows),
-        "indicators": _frame("indicators", raw, indicator_rows),
-        "parse_warnings": _frame("parse_warnings", raw, warning_rows),
+        "releases": build_frame(
+            tuple(release_row), {k: [v] for k, v in release_row.items()}, {"source_line": INT}
+        ),
+        "budget_units": _frame("budget_units", raw, units),
+        "declared_totals": _frame("declared_totals", raw, totals),
+        "projects": _frame("projects", raw, projects),
+        "indicators": _frame("indicators", raw, indicators),
+        "parse_warnings": _frame("parse_warnings", raw, warning_columns),
     }
     return ExtractedRelease(release_id=release_id, tables=tables)
 
 
-def _frame(table: str, raw: RawRelease, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """One extracted table from row tuples (columns after the provenance pair, in order).
+def _extend_indicators(
+    indicators: dict[str, list[Any]],
+    items: IndicatorColumns,
+    project_id: str,
+    project: ProjectRecord,
+) -> None:
+    """Add one project's indicator block to the release's indicator columns."""
+    count = len(items)
+    if not count:
+        return
+    indicators["project_id"].extend([project_id] * count)
+    indicators["indicator_id"].extend(
+        [f"{project_id}-{seq:03d}" for seq in items.values["indicator_seq"]]
+    )
+    for name in ITEM_COLUMNS:
+        indicators[name].extend(items.values[name])
+    indicators["flags"].extend(items.flags_if_classified if project.is_classified else items.flags)
+    # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
+    indicators["source_line"].extend(items.lines or [project.source_line] * count)
 
-    Built column by column (``zip(*rows)``): pandas infers each column's dtype the same way as
-    from records, several times faster; ``source_line`` is created as nullable ``Int64``.
-    """
-    columns = _columns(table)
-    if not rows:
-        return pd.DataFrame([], columns=columns).astype({"source_line": "Int64"})
-    count = len(rows)
-    data: dict[str, Any] = {
-        "release_id": [raw.release_id] * count,
-        "source_file": [raw.source_file] * count,
-    }
-    data.update(zip(columns[2:], map(list, zip(*rows, strict=True)), strict=True))
-    data["source_line"] = pd.array(data["source_line"], dtype="Int64")
-    return pd.DataFrame(data, columns=columns)
+
+def _frame(table: str, raw: RawRelease, columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """One extracted table from its columns, with the provenance pair in front."""
+    count = len(columns["source_line"])
+    columns["release_id"] = [raw.release_id] * count
+    columns["source_file"] = [raw.source_file] * count
+    return build_frame(_COLUMNS[table], columns)
 
 
 def unit_id(release_id: str, unit: UnitRecord) -> str:
@@ -247,78 +279,11 @@ def unit_id(release_id: str, unit: UnitRecord) -> str:
     return stable_id(release_id, unit.code or name_key(unit.name_zh), length=12)
 
 
-def _unit_values(uid: str, unit: UnitRecord) -> tuple[Any, ...]:
-    declared = unit.declared or {}
-    return (
-        uid,
-        unit.seq,
-        unit.code,
-        unit.name_zh,
-        name_key(unit.name_zh),
-        declared.get("total"),
-        declared.get("fiscal"),
-        declared.get("special_account"),
-        declared.get("other"),
-        unit.declared is not None,
-        unit.source_line,
-    )
-
-
-def _indicators(project: ProjectRecord) -> tuple[list[Any], list[str]]:
+def _indicators(project: ProjectRecord) -> IndicatorColumns:
+    """A project's indicators as columns: Tianjin's table, or Guangzhou's cell."""
     if project.indicator_rows is not None:
-        parsed = indicator_parser.parse_tianjin_indicator_rows(project.indicator_rows)
-        return list(parsed.items), list(parsed.warnings)
-    if project.indicators_raw_zh:
-        items, item_warnings = _guangzhou_indicators(project.indicators_raw_zh)
-        return list(items), list(item_warnings)
-    return [], []
-
-
-@lru_cache(maxsize=4096)
-def _guangzhou_indicators(text: str) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """One Guangzhou indicator cell, parsed once per text.
-
-    Cells repeat (广州市公安局 prints the same 辅警补助经费 cell nine times); the items are
-    frozen, so sharing them between projects is safe.
-    """
-    parsed = indicator_parser.parse_guangzhou_indicators(text)
-    return tuple(parsed.items), tuple(parsed.warnings)
-
-
-def _indicator_lines(project: ProjectRecord, items: list[Any]) -> list[int]:
-    """Source line of each indicator: its own row in Tianjin tables, the project row otherwise."""
-    rows = project.indicator_rows
-    if rows is not None and len(rows) == len(items):
-        return [row.source_line for row in rows]
-    return [project.source_line] * len(items)
-
-
-def _indicator_values(item: Any, classified: bool) -> tuple[Any, ...]:
-    """One indicator's columns from indicator_seq to flags (ids and line are the caller's)."""
-    annual = parse_target(item.annual_target_zh)
-    period = parse_target(item.period_target_zh) if item.period_target_zh else None
-    flags = item.flags
-    if classified and "placeholder" not in flags and annual.kind == "placeholder":
-        flags = (*flags, "placeholder")
-    return (
-        item.indicator_seq,
-        item.printed_number,
-        item.level1_code,
-        item.level1_name_zh,
-        item.level2_code,
-        item.level2_name_zh,
-        item.indicator_name_zh,
-        item.description_zh,
-        item.period_target_zh,
-        item.annual_target_zh,
-        annual.kind,
-        annual.operator,
-        annual.value,
-        annual.unit,
-        annual.is_quantified,
-        period.kind if period else None,
-        ";".join(sorted(set(flags))) if flags else "",
-    )
+        return tianjin_indicator_columns(project.indicator_rows)
+    return guangzhou_indicator_columns(project.indicators_raw_zh)
 
 
 def _optional_int(value: Any) -> int | None:
@@ -405,10 +370,6 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "parse_warnings": ("release_id", "source_file", "source_line", "code", "message"),
 }
-
-
-def _columns(table: str) -> list[str]:
-    return list(_COLUMNS[table])
 
 
 def table_columns(table: str) -> tuple[str, ...]:

@@ -27,11 +27,18 @@ def strip_markup(text: str) -> str:
     return html.unescape(without_tags)
 
 
+# Anything clean_cell would change besides the ends: a tag or entity, an odd space, a tab, a
+# run of spaces. Most cells hold none, and one search is cheaper than the four passes.
+_NEEDS_CLEANING = re.compile(r"[<&\t\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]| {2}")
+
+
 @lru_cache(maxsize=65536)
 def clean_cell(text: str | None) -> str:
     """Clean one printed cell: markup, odd spaces, runs of spaces; keeps the words."""
     if text is None:
         return ""
+    if not _NEEDS_CLEANING.search(text):
+        return text.strip()
     cleaned = _ODD_SPACES.sub(" ", strip_markup(text))
     return _MULTISPACE.sub(" ", cleaned).strip()
 

@@ -85,13 +85,15 @@ class _Row:
     cells: dict[str, str]
     line_end: int = 0
     flags: list[str] = field(default_factory=list)
+    # The unnamed money columns of the header (the same for every row, worked out once).
+    extra_roles: tuple[str, ...] = ()
     # Money cells never change once read (joins touch name, goal and indicators only), so
     # whether a row prints money, and the amounts it prints, are worked out once per row.
     has_amounts: bool = field(init=False)
     amounts: dict[str, Decimal] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        roles = (*AMOUNT_ROLES, *_extra_roles(self.cells))
+        roles = (*AMOUNT_ROLES, *self.extra_roles)
         self.has_amounts = any(self.cells.get(role, "").strip() for role in roles)
 
     def text(self, role: str) -> str:
@@ -152,8 +154,20 @@ def _extra_source(header: str) -> str:
     return "other"
 
 
-def _extra_roles(row_cells: dict[str, str]) -> list[str]:
-    return [role for role in row_cells if role.startswith(EXTRA_PREFIX)]
+def _extra_roles(row_cells: dict[str, int]) -> tuple[str, ...]:
+    return tuple(role for role in row_cells if role.startswith(EXTRA_PREFIX))
+
+
+# is_header_row's first test (a cell holding 名称, or a cell that reads 项目), on the whole line.
+_BARE_PROJECT_CELL = re.compile(r"(?:^|\t)[^\S\t]*项目[^\S\t]*(?:\t|$)")
+
+
+def _may_be_header(line: str) -> bool:
+    """Whether a tab-separated line passes is_header_row's first test, without splitting it.
+
+    Most rows fail it; the test per cell cost more than the rest of reading the row.
+    """
+    return "名称" in line or _BARE_PROJECT_CELL.search(line) is not None
 
 
 def is_header_row(cells: list[str]) -> bool:
@@ -221,6 +235,8 @@ def _read_rows(
 ) -> list[_Row]:
     rows: list[_Row] = []
     in_table = False
+    width = max(roles.values()) + 1
+    extra_roles = _extra_roles(roles)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -244,14 +260,13 @@ def _read_rows(
                 )
             continue
         cells = line.split("\t")
-        if is_header_row(cells):
+        if _may_be_header(line) and is_header_row(cells):
             in_table = True
             continue
         in_table = True
         row_cells = {role: (cells[pos] if pos < len(cells) else "") for role, pos in roles.items()}
-        width = max(roles.values()) + 1
         extra = [cell for cell in cells[width:] if cell.strip()]
-        row = _Row(line=number, cells=row_cells, line_end=number)
+        row = _Row(line=number, cells=row_cells, line_end=number, extra_roles=extra_roles)
         if len(cells) < width:
             # Fewer cells than the header: a row cut short (truncated file or extraction).
             row.flags.append("short_row")
@@ -398,7 +413,7 @@ def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
         if rounded != value:
             row.flags.append("rounded_after_conversion")
         amounts[role] = rounded
-    for role in _extra_roles(row.cells):
+    for role in row.extra_roles:
         _, source, header = role.split("|", 2)
         try:
             value = parse_amount_wan(row.text(role), unit=currency)

@@ -32,10 +32,10 @@ from parsers.amounts import (
 )
 from parsers.classified import looks_classified
 from parsers.errors import ParseError
+from parsers.indicators import TianjinIndicatorTable
 from parsers.model import (
     LayoutResult,
     ProjectRecord,
-    TianjinIndicatorCells,
     UnitRecord,
     Warning_,
     zero_amounts,
@@ -245,10 +245,12 @@ def _split_unit(text: str) -> tuple[str | None, str]:
 
 def _indicator_rows(
     cells: list[_Cell], path: Path, warnings: list[Warning_]
-) -> tuple[list[TianjinIndicatorCells], int]:
+) -> tuple[TianjinIndicatorTable, int]:
+    """The indicator table's rows, column by column, and where its header starts."""
+    table = TianjinIndicatorTable()
     start = next((i for i, cell in enumerate(cells) if cell.text == "一级指标"), None)
     if start is None:
-        return [], len(cells)
+        return table, len(cells)
     header_end = start
     while header_end < len(cells) and cells[header_end].text in _INDICATOR_HEADER:
         header_end += 1
@@ -262,7 +264,6 @@ def _indicator_rows(
             Warning_(cells[start].line, "indicator_header_damaged", f"header cells {header}")
         )
     body = cells[header_end:]
-    rows: list[TianjinIndicatorCells] = []
     for offset in range(0, len(body), width):
         group = body[offset : offset + width]
         if len(group) < width:
@@ -272,34 +273,26 @@ def _indicator_rows(
                 )
             )
             group = group + [_Cell("", group[-1].line)] * (width - len(group))
-        texts = [cell.text for cell in group]
-        rows.append(
-            TianjinIndicatorCells(
-                level1_zh=texts[0],
-                level2_zh=texts[1],
-                name_zh=texts[2],
-                description_zh=texts[3] if has_description else None,
-                value_zh=texts[-1],
-                source_line=group[0].line,
-            )
-        )
-    return rows, start
+        table.level1_zh.append(group[0].text)
+        table.level2_zh.append(group[1].text)
+        table.name_zh.append(group[2].text)
+        table.description_zh.append(group[3].text if has_description else None)
+        table.value_zh.append(group[-1].text)
+        table.source_line.append(group[0].line)
+    return table, start
 
 
-def _raw_indicator_text(rows: list[TianjinIndicatorCells]) -> str:
+def _raw_indicator_text(table: TianjinIndicatorTable) -> str:
     return "\n".join(
-        "\t".join(
-            part
-            for part in (
-                row.level1_zh,
-                row.level2_zh,
-                row.name_zh,
-                row.description_zh,
-                row.value_zh,
-            )
-            if part is not None
+        "\t".join(part for part in row if part is not None)
+        for row in zip(
+            table.level1_zh,
+            table.level2_zh,
+            table.name_zh,
+            table.description_zh,
+            table.value_zh,
+            strict=True,
         )
-        for row in rows
     )
 
 
@@ -373,7 +366,7 @@ def _parse_project_table(
         ]
     if goal is None:
         flags.append("missing_goal")
-    if not indicator_rows:
+    if not len(indicator_rows):
         flags.append("missing_indicators")
     raw_indicators = _raw_indicator_text(indicator_rows)
     classified = looks_classified(name, goal, raw_indicators)
