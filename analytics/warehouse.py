@@ -125,17 +125,6 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseUnavailable(f"{path}: cannot open warehouse: {one_line(error)}") from error
 
 
-def _verb(sql: str) -> str:
-    """The statement's first keyword (two for FORCE INSTALL, FORCE CHECKPOINT), upper case."""
-    words = sql.split(None, 2)
-    if not words:
-        return ""
-    verb = words[0].upper().rstrip(";(")
-    if verb == "FORCE" and len(words) > 1:
-        return f"FORCE {words[1].upper().rstrip(';')}"
-    return verb
-
-
 def _tokens(sql: str) -> list[tuple[str, duckdb.token_type]]:
     """DuckDB's own tokens of ``sql`` with their text: literals and comments stay what they are."""
     tokens = duckdb.tokenize(sql)
@@ -163,15 +152,23 @@ def _reads_quoted_file(tokens: list[tuple[str, duckdb.token_type]]) -> bool:
     )
 
 
+def _verb(tokens: list[tuple[str, duckdb.token_type]]) -> str:
+    """The statement's first keyword, past comments (two for FORCE INSTALL, FORCE CHECKPOINT)."""
+    words = [text.upper() for text, kind in tokens if kind != duckdb.token_type.comment][:2]
+    if not words:
+        return ""
+    return " ".join(words) if words[0] == "FORCE" and len(words) > 1 else words[0]
+
+
 def _refusal(sql: str, kind: str, prefix: str = "") -> str | None:
     """Why one statement (EXPLAIN already stripped into ``prefix``) is refused; None if it reads."""
-    verb = _verb(sql)
+    tokens = _tokens(sql)
+    verb = _verb(tokens)
     label = f"{prefix}{verb or kind}"
     if verb in REFUSED_VERBS:
         return f"refused: {label} {REFUSED_VERBS[verb]}"
     if kind not in READ_STATEMENT_TYPES:
         return f"refused: {label} changes data; {READ_ONLY_HINT}"
-    tokens = _tokens(sql)
     for name in _called_functions(tokens):
         if FILE_FUNCTION.fullmatch(name):
             return f"refused: {prefix}{name}() reads files; {WAREHOUSE_ONLY_HINT}"
@@ -206,13 +203,17 @@ def check_statement(connection: duckdb.DuckDBPyConnection, sql: str) -> None:
     text, kind, prefix = statement.query, _statement_type(statement), ""
     if kind == "EXPLAIN":
         explained = EXPLAIN_PREFIX.match(text)
-        prefix = " ".join(explained.group(0).upper().split()[:2]) + " " if explained else "EXPLAIN "
-        text = text[explained.end() :] if explained else text
+        if explained is None:
+            raise WarehouseError("cannot parse the explained query (start it with EXPLAIN)")
+        prefix = "EXPLAIN ANALYZE " if "ANALYZE" in explained.group(0).upper() else "EXPLAIN "
+        text = text[explained.end() :]
         try:
-            (inner,) = connection.extract_statements(text)
-        except (duckdb.Error, ValueError) as error:
-            raise WarehouseError(f"cannot parse the explained query: {error}") from error
-        kind = _statement_type(inner)
+            inner = connection.extract_statements(text)
+        except duckdb.Error as error:
+            raise WarehouseError(f"cannot parse the explained query: {one_line(error)}") from error
+        if len(inner) != 1:
+            raise WarehouseError("cannot parse the explained query: EXPLAIN takes one statement")
+        kind = _statement_type(inner[0])
     reason = _refusal(text, kind, prefix)
     if reason:
         raise QueryRefused(reason)

@@ -239,3 +239,14 @@ def test_duckdb_configuration_is_locked_so_external_access_stays_off(tiny_wareho
         assert connection.execute(
             "SELECT current_setting('enable_external_access')"
         ).fetchone() == (False,)
+
+
+def test_query_names_the_statement_behind_a_leading_comment(tiny_warehouse, tmp_path, capsys):
+    target = tmp_path / "leak.csv"
+
+    status, out, err = _query(
+        capsys, tiny_warehouse, f"/* monthly */ -- export\nCOPY (SELECT 1) TO '{target}'"
+    )
+
+    _assert_refused(status, out, err, "refused: COPY")
+    assert not target.exists()
