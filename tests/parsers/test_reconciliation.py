@@ -14,6 +14,7 @@ from parsers.release import parse_release
         ("-0.03", 166, "rounding"),  # 广州市公安局 unit: 166 projects, gap 0.03
         ("0.02", 3, "mismatch"),  # 3 figures drift at most 0.015
         ("1.00", 70, "mismatch"),
+        ("0.01", 0, "mismatch"),  # nothing summed: no rounding to explain a gap
     ],
 )
 def test_classify_gap_tells_rounding_from_mismatch(difference, n, status):
@@ -26,11 +27,17 @@ def test_reconcile_reports_the_real_rounding_gaps_of_the_public_security_sample(
     assert summarise(result)["mismatch"] == 0
     rounding = result[result["status"] == "rounding"]
     # 合计 195,510.94 vs Σ projects 195,510.97; unit 194,510.26 vs Σ its 166 projects 194,510.29
-    assert set(zip(rounding["subject"], rounding["funding_source"], strict=True)) == {
-        ("合计 vs projects", "total"),
-        ("合计 vs projects", "fiscal"),
-        ("广州市公安局", "total"),
-        ("广州市公安局", "fiscal"),
+    assert set(
+        zip(rounding["subject"], rounding["entity_name_zh"], rounding["funding_source"], strict=True)
+    ) == {
+        ("合计 vs projects", "合计", "total"),
+        ("合计 vs projects", "合计", "fiscal"),
+        ("unit subtotal vs projects", "广州市公安局", "total"),
+        ("unit subtotal vs projects", "广州市公安局", "fiscal"),
+    }
+    unit_rows = rounding[rounding["level"] == "unit"]
+    assert set(zip(unit_rows["n_summed"], unit_rows["tolerance_wan"], strict=True)) == {
+        (166, Decimal("0.830"))
     }
     assert set(rounding["difference_wan"]) == {Decimal("-0.03")}
 
@@ -41,6 +48,6 @@ def test_reconcile_fails_a_unit_whose_projects_are_off_by_one_line(raw_dir):
     result = reconcile({**tables, "projects": projects})
     mismatch = result[result["status"] == "mismatch"]
     assert ("中共广州市白云区区委政法委员会", "total") in set(
-        zip(mismatch["subject"], mismatch["funding_source"], strict=True)
+        zip(mismatch["entity_name_zh"], mismatch["funding_source"], strict=True)
     )
     assert Decimal("7.00") in set(mismatch["difference_wan"])

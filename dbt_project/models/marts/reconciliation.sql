@@ -1,23 +1,12 @@
 -- One row per declared or derivable figure, with its verdict: exact, rounding or mismatch.
--- tolerance = 0.005 万元 × the number of printed figures summed
--- (docs/domain.md#money-rounding-and-reconciliation): printed two-decimal figures may each be off
--- by half a fen, so only a gap beyond that is a real mistake.
+-- The figures, the tolerance and the verdict come from the lake as parsers/reconciliation.py
+-- computed them (the same rows the blocking Dagster checks judged): this mart only adds an id.
 
 with
 
 figures as (
 
-    select * from {{ ref('int_reconciliation_figures') }}
-
-),
-
-measured as (
-
-    select
-        figures.*,
-        {{ wan("figures.declared_wan - figures.computed_wan") }} as difference_wan,
-        {{ rounding_tolerance_wan("figures.n_summed") }} as tolerance_wan
-    from figures
+    select * from {{ ref('stg_lake__reconciliation') }}
 
 ),
 
@@ -46,10 +35,10 @@ final as (
         difference_wan,
         tolerance_wan,
         n_summed,
-        {{ reconciliation_status("difference_wan", "tolerance_wan") }} as status,
+        status,
         source_file,
         source_line
-    from measured
+    from figures
 
 )
 

@@ -11,9 +11,9 @@
                               detail table (fct_projects) or already one row per group.
       tolerance_wan           absolute slack per group, in 万元. 0 means exact: use it where both
                               sides are sums of the same printed figures, so only a lost or
-                              double-counted row can break the identity.
-      tolerance_per_child_wan slack per summed child, in 万元 (0.005 for printed two-decimal
-                              figures, docs/domain.md#money-rounding-and-reconciliation); added to tolerance_wan.
+                              double-counted row can break the identity. Printed figures against
+                              printed totals are reconciled once, in Python (the lake table
+                              reconciliation), not with this test.
       allow_missing_total     when true, groups with children but no parent row are skipped
                               (the parent only exists for some groups, e.g. declared subtotals).
       row_condition, total_condition  optional filters on each side.
@@ -27,7 +27,6 @@
     total_model,
     total_column,
     tolerance_wan=0,
-    tolerance_per_child_wan=0,
     allow_missing_total=false,
     row_condition=none,
     total_condition=none
@@ -71,9 +70,7 @@ compared as (
         -- must fail unless the parent itself is zero.
         coalesce(parents.parent_total_wan, 0) - coalesce(children.children_sum_wan, 0)
             as difference_wan,
-        cast({{ tolerance_wan }} as decimal(18, 3))
-            + cast({{ tolerance_per_child_wan }} as decimal(18, 3)) * coalesce(children.n_children, 0)
-            as allowed_difference_wan,
+        cast({{ tolerance_wan }} as decimal(18, 3)) as allowed_difference_wan,
         parents.parent_total_wan is null as is_missing_total
     from parents
     full outer join children using ({{ keys }})
