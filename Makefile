@@ -9,7 +9,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install run test dev lint dbt-parse dbt-docs clean report docs bench bench-baseline
+.PHONY: install run test dev lint dbt-parse dbt-docs clean report docs bench bench-baseline contract
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ test: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/dagster dev -w workspace.yaml
+
+# The lake contract (lake/contract.py) writes dbt's _lake__sources.yml and docs/data_contract.md;
+# tests/lake/test_contract.py fails when either is out of date.
+contract: install
+	@$(BIN)/python -m lake.contract all
 
 lint: install
 	@$(BIN)/ruff check parsers lake orchestration analytics bench tests

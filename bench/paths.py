@@ -62,20 +62,22 @@ class ReleaseOutcome:
 
 def _process_release(task: tuple[str, str]) -> ReleaseOutcome:
     """Parse → reconcile → write one release; runs in a worker process."""
-    from lake.publish import schema_dtypes
+    from lake.contract import TABLES
     from lake.writer import write_partition
     from parsers.reconciliation import reconcile, summarise
-    from parsers.release import TABLE_NAMES, parse_release
+    from parsers.release import parse_release
 
     raw_path, lake_dir = Path(task[0]), Path(task[1])
     release = parse_release(raw_path)
     tables = release.tables
-    mismatches = summarise(reconcile(tables))["mismatch"]
+    reconciled = reconcile(tables)
+    mismatches = summarise(reconciled)["mismatch"]
     rows = sum(len(frame) for frame in tables.values())
     if mismatches:
         return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, False, "mismatch")
-    for name in TABLE_NAMES:
-        write_partition(tables[name], name, release.release_id, lake_dir, schema_dtypes(name))
+    lake_tables = {**tables, "reconciliation": reconciled}
+    for name in TABLES:
+        write_partition(lake_tables[name], name, release.release_id, lake_dir)
     return ReleaseOutcome(release.release_id, raw_path.stat().st_size, rows, True)
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.errors
 import pandera.pandas as pa
 
-from parsers.schemas import SCHEMAS
+from lake.contract import SCHEMAS
 
 RELEASE_ID = "release_id"
 

@@ -23,23 +23,12 @@ import pandera.errors
 from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing
 from parsers.budget_year import UNKNOWN_CODE as UNKNOWN_BUDGET_YEAR_CODE
 from parsers.indicators import numbering_problems
+from parsers.reconciliation import CHECK_NAMES, RULES, label
 from parsers.reconciliation import COLUMNS as RECONCILIATION_COLUMNS
 
-RECONCILIATION_CHECKS: tuple[str, ...] = (
-    "units_sum_to_declared_total",
-    "projects_sum_to_declared_total",
-    "projects_sum_to_unit_subtotal",
-    "funding_sources_sum_to_project_total",
-)
-RECONCILIATION_DESCRIPTIONS = {
-    "units_sum_to_declared_total": "The budget units' subtotals add up to the release's 合计.",
-    "projects_sum_to_declared_total": "The projects' totals add up to the release's 合计.",
-    "projects_sum_to_unit_subtotal": "Each unit's projects add up to the unit's printed subtotal.",
-    "funding_sources_sum_to_project_total": (
-        "Each project's funding sources (财政拨款, 财政专户拨款, 其他资金, 专项债券) add up "
-        "to its 总计."
-    ),
-}
+# The rules, their names and claims live in parsers/reconciliation.py; the checks judge its rows.
+RECONCILIATION_CHECKS: tuple[str, ...] = CHECK_NAMES
+RECONCILIATION_DESCRIPTIONS = {rule.check_name: rule.description for rule in RULES}
 _SHOWN_SUBJECTS = 5
 
 
@@ -145,12 +134,12 @@ def _wan(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
 
-def _describe_gap(row: pd.Series) -> str:
-    source = "" if is_missing(row.get("funding_source")) else f" [{row['funding_source']}]"
+def _describe_gap(row: NamedTuple) -> str:
+    source = "" if is_missing(row.funding_source) else f" [{row.funding_source}]"
     return (
-        f"{row['subject']}{source}: declared {_wan(row['declared_wan'])}, "
-        f"summed {_wan(row['computed_wan'])}, gap {_wan(row['difference_wan'])} 万元 "
-        f"(tolerance {_wan(row['tolerance_wan'])})"
+        f"{label(row)}{source}: declared {_wan(row.declared_wan)}, "
+        f"summed {_wan(row.computed_wan)}, gap {_wan(row.difference_wan)} 万元 "
+        f"(tolerance {_wan(row.tolerance_wan)})"
     )
 
 
@@ -162,7 +151,7 @@ def _max_abs(values: pd.Series) -> float:
 def reconciliation_check_result(check_name: str, reconciled: pd.DataFrame) -> CheckResult:
     """Turn the rows of ``reconcile()`` that belong to one check into its result.
 
-    Rounding gaps (within n × 0.005 万元) pass and are counted; a mismatch fails with
+    Rounding gaps (within the tolerance reconcile wrote) pass and are counted; a mismatch fails with
     every offending subject and its gap named. No declared figure means nothing to
     compare: the check passes and says so, rather than inventing a total.
     """
@@ -189,12 +178,13 @@ def reconciliation_check_result(check_name: str, reconciled: pd.DataFrame) -> Ch
         return CheckResult(check_name, passed=True, metadata=metadata)
     shown = [c for c in RECONCILIATION_COLUMNS if c not in ("release_id", "check_name", "status")]
     columns = [c for c in shown if c in mismatches.columns]
-    metadata["mismatched_subjects"] = sorted({str(s) for s in mismatches["subject"]})
+    shown_rows = list(mismatches.itertuples(index=False))
+    metadata["mismatched_subjects"] = sorted({label(row) for row in shown_rows})
     if "source_line" in mismatches.columns:
         lines = {int(v) for v in mismatches["source_line"] if not is_missing(v)}
         metadata["mismatched_source_lines"] = sorted(lines)
     metadata["mismatches"] = frame_to_markdown(mismatches[columns], FAILURE_ROWS)
-    described = [_describe_gap(row) for _, row in mismatches.head(_SHOWN_SUBJECTS).iterrows()]
+    described = [_describe_gap(row) for row in shown_rows[:_SHOWN_SUBJECTS]]
     more = len(mismatches) - len(described)
     return CheckResult(
         check_name,

@@ -42,6 +42,7 @@ from lake.checks import (
     schema_passed,
     validate_frame,
 )
+from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES
 from lake.journal import (
     commit,
     content_fingerprint,
@@ -58,8 +59,7 @@ from lake.releases import raw_file_problem, release_fingerprint, sidecar_path, t
 from lake.writer import write_partition
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
-from parsers.release import TABLE_NAMES, ExtractedRelease, parse_release
-from parsers.schemas import SCHEMAS
+from parsers.release import ExtractedRelease, parse_release
 from settings import PARQUET_DIR_NAME
 
 # The money column whose sum is worth a glance per table (absent: no money in it).
@@ -143,7 +143,7 @@ def tables_metadata(tables: dict[str, pd.DataFrame], lake_dir: Path) -> Metadata
         "dagster/row_count": len(projects),
         "path": lake_dir / PARQUET_DIR_NAME,
     }
-    for table in TABLE_NAMES:
+    for table in TABLES:
         metadata[f"rows/{table}"] = len(tables[table])
     for table, column in TOTAL_COLUMNS.items():
         if column in tables[table].columns:
@@ -207,7 +207,7 @@ def _read(
 def _validate(releases: Sequence[ExtractedRelease]) -> list[dict[str, SchemaValidation]]:
     """Each release's six validations: one Pandera call per table for them all when that passes."""
     validations: list[dict[str, SchemaValidation]] = [{} for _ in releases]
-    for table in TABLE_NAMES:
+    for table in EXTRACTED_TABLES:
         frames = [release.tables[table] for release in releases]
         batch = validate_batch(table, frames) if len(frames) > 1 else None
         for i, frame in enumerate(frames):
@@ -233,7 +233,7 @@ def _judge(
         for table, validation in validations.items()
         if validation.failure_cases is not None
     }
-    results = [validations[table].result for table in TABLE_NAMES]
+    results = [validations[table].result for table in EXTRACTED_TABLES]
     reconciled = reconcile(validated)
     reconciliation = reconciliation_check_results(reconciled)
     results.extend(reconciliation)
@@ -255,7 +255,9 @@ def _judge(
         published.refusal = f"{reason}; see {folder}"
         return published
     source = source_metadata(raw_path, validated["releases"])
-    twin = _stage_and_commit(validated, release_id, lake_dir, source)
+    # The reconciliation the checks just judged is written with the release: dbt reads it as is.
+    lake_tables = {**validated, "reconciliation": reconciled}
+    twin = _stage_and_commit(lake_tables, release_id, lake_dir, source)
     if twin is not None:
         reason = (
             f"Duplicate: {raw_path.name} has the same content as release {twin['release_id']} "
@@ -272,12 +274,12 @@ def _judge(
         }
         return published
     clear_quarantine(quarantine_dir, release_id)
-    published.metadata = {**source, **tables_metadata(validated, lake_dir)}
+    published.metadata = {**source, **tables_metadata(lake_tables, lake_dir)}
     return published
 
 
 def _stage_and_commit(
-    validated: dict[str, pd.DataFrame], release_id: str, lake_dir: Path, source: MetadataDict
+    tables: dict[str, pd.DataFrame], release_id: str, lake_dir: Path, source: MetadataDict
 ) -> dict | None:
     """Publish the release whole; or return the manifest of the published release it repeats.
 
@@ -287,8 +289,8 @@ def _stage_and_commit(
     """
     staged = new_staging_dir(lake_dir, release_id)
     try:
-        for table in TABLE_NAMES:
-            write_partition(validated[table], table, release_id, staged, schema_dtypes(table))
+        for table in TABLES:
+            write_partition(tables[table], table, release_id, staged)
         content = content_fingerprint(staged, release_id)
     except BaseException:
         discard(staged)
@@ -305,7 +307,7 @@ def _stage_and_commit(
             discard(staged)
             return twin
         # Stopped in here, the journal stays for the next lock holder to roll forward.
-        commit(lake_dir, release_id, staged, TABLE_NAMES, manifest)
+        commit(lake_dir, release_id, staged, tuple(TABLES), manifest)
     return None
 
 
@@ -315,7 +317,7 @@ def publish_chunk(
     quarantine_dir: Path,
     arrived_first: Mapping[str, str] | None = None,
 ) -> list[PublishedRelease]:
-    """Parse, validate and reconcile raw releases; write each one's six tables only if it passed.
+    """Parse, validate and reconcile raw releases; write each one's tables only if it passed.
 
     Never raises for a bad document: each result says why its release was refused and
     where its quarantine report is. ``arrived_first`` maps a raw file name to the name of an
@@ -363,12 +365,6 @@ def batch_copies(raw_paths: Sequence[Path], lake_dir: Path) -> dict[str, str]:
         else:
             first[digest] = path
     return copies
-
-
-def schema_dtypes(table: str) -> dict[str, str]:
-    """Column dtypes the Pandera schema declares, as hints for stable Parquet types."""
-    columns = getattr(SCHEMAS.get(table), "columns", None) or {}
-    return {name: str(column.dtype) for name, column in columns.items()}
 
 
 def _publish_chunk_task(

@@ -32,25 +32,17 @@ from lake.checks import (
     combine_release_checks,
     schema_check_name,
 )
+from lake.contract import EXTRACTED_TABLES, TABLES
 from lake.metadata import FAILURE_ROWS, Markdown, frame_to_markdown
 from lake.publish import PublishedRelease, publish_releases
 from orchestration.assets import OWNERS, PARSER_CODE_VERSION
 from orchestration.partitions import RELEASES_PER_BACKFILL_RUN, release_partitions
 from orchestration.resources import LakeResource
-from parsers.release import TABLE_NAMES
 
 RAW_RELEASE_KEY = dg.AssetKey(["raw", "release_files"])
 LAKE_KEY = dg.AssetKey(["lake", "release_tables"])
-TABLE_DESCRIPTIONS = {
-    "releases": "one row per raw release: provenance, layout, department, counts",
-    "budget_units": "预算单位 of a release, with their printed subtotals where declared",
-    "declared_totals": "合计 rows as printed: the release's declared grand totals (万元)",
-    "projects": "项目: amounts in 万元 by funding source, goal, raw indicators",
-    "indicators": "绩效指标 of each project: levels, name, period and annual targets",
-    "parse_warnings": "everything the parser repaired or could not read, with line numbers",
-}
 CHECK_NAMES: tuple[str, ...] = (
-    *(schema_check_name(table) for table in TABLE_NAMES),
+    *(schema_check_name(table) for table in EXTRACTED_TABLES),
     *RECONCILIATION_CHECKS,
     NUMBERING_CHECK,
     BUDGET_YEAR_CHECK,
@@ -73,7 +65,7 @@ _CHECK_SPECS = [
             blocking=True,
             description=f"The {table} table passes its Pandera schema (lazy: all failures).",
         )
-        for table in TABLE_NAMES
+        for table in EXTRACTED_TABLES
     ),
     *(
         dg.AssetCheckSpec(
@@ -101,11 +93,11 @@ _CHECK_SPECS = [
 
 def _description() -> str:
     tables = "\n".join(
-        f"- `parquet/{table}/release_id=<id>/part-0.parquet`: {text}"
-        for table, text in TABLE_DESCRIPTIONS.items()
+        f"- `parquet/{table.name}/release_id=<id>/part-0.parquet`: {table.summary}"
+        for table in TABLES.values()
     )
     return (
-        "One release's six tables, parsed from its raw file, validated, reconciled and "
+        "One release's tables, parsed from its raw file, validated, reconciled and "
         f"written as Parquet (docs/data_contract.md):\n\n{tables}"
     )
 

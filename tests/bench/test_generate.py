@@ -18,9 +18,9 @@ from bench.generate import (
     main,
     release_sizes,
 )
+from lake.contract import SCHEMAS
 from parsers.reconciliation import reconcile, summarise
 from parsers.release import parse_release
-from parsers.schemas import SCHEMAS
 
 SEED = 3
 RELEASES = 10  # one full cycle of layouts: long and short Guangzhou forms, Tianjin

@@ -1,8 +1,9 @@
 """dbt project end to end: a hand-made Parquet lake, `dbt seed` + `dbt build`, then the marts.
 
-The fixture lake follows docs/data_contract.md column for column (decimal128(18, 2) amounts, hive
-folders `release_id=<id>`). Its figures are typed by hand so that the expected verdicts below are
-independent of the SQL under test: one rounding gap, two real mismatches, a project name repeated
+The fixture lake is written by the lake's own writer (lake/writer.py, the contract's Arrow schema,
+hive folders `release_id=<id>`), and its reconciliation table by parsers/reconciliation.py, as the
+publisher does. Its figures are typed by hand so that the expected verdicts below are independent
+of the code under test: one rounding gap, two real mismatches, a project name repeated
 within a unit, a bond project, a release without 合计 (a 0-row declared_totals file) and no
 parse_warnings file at all (the empty-table fallback). The indicators cover both frameworks: the
 Guangzhou release prints the 2021 one with codes (4-成本指标 / 41-经济成本指标), the Tianjin one the
@@ -23,258 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pandas as pd
 import pytest
-import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "lake" / "_lake__sources.yml"
-DATA_CONTRACT = REPO_ROOT / "docs" / "data_contract.md"
 
 GZ = "gz-demo"
 TJ = "tj-demo"
-
-WAN = pa.decimal128(18, 2)
-
-# Columns of each lake table, typed by hand from docs/data_contract.md (commit 25ea383).
-CONTRACT_COLUMNS: dict[str, list[str]] = {
-    "releases": [
-        "release_id",
-        "source_file",
-        "source_sha256",
-        "source_bytes",
-        "encoding",
-        "layout",
-        "department_zh",
-        "department_source",
-        "department_key",
-        "currency_unit_zh",
-        "budget_year",
-        "budget_year_source",
-        "publisher_zh",
-        "source_url",
-        "published_on",
-        "n_budget_units",
-        "n_projects",
-        "n_indicators",
-        "parser_version",
-        "source_line",
-    ],
-    "budget_units": [
-        "release_id",
-        "unit_id",
-        "unit_seq",
-        "unit_code",
-        "unit_name_zh",
-        "unit_name_key",
-        "declared_total_wan",
-        "declared_fiscal_wan",
-        "declared_special_account_wan",
-        "declared_other_wan",
-        "has_declared_totals",
-        "source_file",
-        "source_line",
-    ],
-    "declared_totals": [
-        "release_id",
-        "subject",
-        "total_wan",
-        "fiscal_wan",
-        "special_account_wan",
-        "other_wan",
-        "source_file",
-        "source_line",
-    ],
-    "projects": [
-        "release_id",
-        "project_id",
-        "project_seq",
-        "unit_id",
-        "unit_name_zh",
-        "project_name_zh",
-        "project_name_key",
-        "total_wan",
-        "fiscal_wan",
-        "special_account_wan",
-        "other_wan",
-        "bond_wan",
-        "currency_unit_zh",
-        "amount_conversion",
-        "goal_zh",
-        "purpose_zh",
-        "indicators_raw_zh",
-        "n_indicators",
-        "is_classified",
-        "is_bond_table",
-        "flags",
-        "source_file",
-        "source_line",
-        "source_line_end",
-    ],
-    "indicators": [
-        "release_id",
-        "source_file",
-        "project_id",
-        "indicator_id",
-        "indicator_seq",
-        "printed_number",
-        "level1_code",
-        "level1_name_zh",
-        "level2_code",
-        "level2_name_zh",
-        "indicator_name_zh",
-        "description_zh",
-        "period_target_zh",
-        "annual_target_zh",
-        "target_kind",
-        "target_operator",
-        "target_value",
-        "target_unit",
-        "is_quantified",
-        "period_target_kind",
-        "flags",
-        "source_line",
-    ],
-    "parse_warnings": ["release_id", "source_file", "source_line", "code", "message"],
-}
-
-SCHEMAS: dict[str, pa.Schema] = {
-    "releases": pa.schema(
-        [
-            ("release_id", pa.string()),
-            ("source_file", pa.string()),
-            ("source_sha256", pa.string()),
-            ("source_bytes", pa.int64()),
-            ("encoding", pa.string()),
-            ("layout", pa.string()),
-            ("department_zh", pa.string()),
-            ("department_source", pa.string()),
-            ("department_key", pa.string()),
-            ("currency_unit_zh", pa.string()),
-            ("budget_year", pa.int64()),
-            ("budget_year_source", pa.string()),
-            ("publisher_zh", pa.string()),
-            ("source_url", pa.string()),
-            ("published_on", pa.date32()),
-            ("n_budget_units", pa.int64()),
-            ("n_projects", pa.int64()),
-            ("n_indicators", pa.int64()),
-            ("parser_version", pa.string()),
-            ("source_line", pa.int64()),
-        ]
-    ),
-    "budget_units": pa.schema(
-        [
-            ("release_id", pa.string()),
-            ("unit_id", pa.string()),
-            ("unit_seq", pa.int64()),
-            ("unit_code", pa.string()),
-            ("unit_name_zh", pa.string()),
-            ("unit_name_key", pa.string()),
-            ("declared_total_wan", WAN),
-            ("declared_fiscal_wan", WAN),
-            ("declared_special_account_wan", WAN),
-            ("declared_other_wan", WAN),
-            ("has_declared_totals", pa.bool_()),
-            ("source_file", pa.string()),
-            ("source_line", pa.int64()),
-        ]
-    ),
-    "declared_totals": pa.schema(
-        [
-            ("release_id", pa.string()),
-            ("subject", pa.string()),
-            ("total_wan", WAN),
-            ("fiscal_wan", WAN),
-            ("special_account_wan", WAN),
-            ("other_wan", WAN),
-            ("source_file", pa.string()),
-            ("source_line", pa.int64()),
-        ]
-    ),
-    "projects": pa.schema(
-        [
-            ("release_id", pa.string()),
-            ("project_id", pa.string()),
-            ("project_seq", pa.int64()),
-            ("unit_id", pa.string()),
-            ("unit_name_zh", pa.string()),
-            ("project_name_zh", pa.string()),
-            ("project_name_key", pa.string()),
-            ("total_wan", WAN),
-            ("fiscal_wan", WAN),
-            ("special_account_wan", WAN),
-            ("other_wan", WAN),
-            ("bond_wan", WAN),
-            ("currency_unit_zh", pa.string()),
-            ("amount_conversion", pa.string()),
-            ("goal_zh", pa.string()),
-            ("purpose_zh", pa.string()),
-            ("indicators_raw_zh", pa.string()),
-            ("n_indicators", pa.int64()),
-            ("is_classified", pa.bool_()),
-            ("is_bond_table", pa.bool_()),
-            ("flags", pa.string()),
-            ("source_file", pa.string()),
-            ("source_line", pa.int64()),
-            ("source_line_end", pa.int64()),
-        ]
-    ),
-    "indicators": pa.schema(
-        [
-            ("release_id", pa.string()),
-            ("source_file", pa.string()),
-            ("project_id", pa.string()),
-            ("indicator_id", pa.string()),
-            ("indicator_seq", pa.int64()),
-            ("printed_number", pa.int64()),
-            ("level1_code", pa.string()),
-            ("level1_name_zh", pa.string()),
-            ("level2_code", pa.string()),
-            ("level2_name_zh", pa.string()),
-            ("indicator_name_zh", pa.string()),
-            ("description_zh", pa.string()),
-            ("period_target_zh", pa.string()),
-            ("annual_target_zh", pa.string()),
-            ("target_kind", pa.string()),
-            ("target_operator", pa.string()),
-            ("target_value", pa.decimal128(9, 2)),
-            ("target_unit", pa.string()),
-            ("is_quantified", pa.bool_()),
-            ("period_target_kind", pa.string()),
-            ("flags", pa.string()),
-            ("source_line", pa.int64()),
-        ]
-    ),
-}
-
-
-def lake_source_columns(sources_yml: Path = SOURCES_YML) -> dict[str, list[str]]:
-    """Columns of each table of the `lake` source, in yml order: the hook drift tests compare."""
-    document = yaml.safe_load(sources_yml.read_text(encoding="utf-8"))
-    (lake,) = [source for source in document["sources"] if source["name"] == "lake"]
-    return {
-        table["name"]: [column["name"] for column in table.get("columns", [])]
-        for table in lake["tables"]
-    }
-
-
-def contract_table_columns(contract: Path, table: str) -> list[str]:
-    """Column names of one `## <table>` markdown table of the data contract, in order."""
-    text = contract.read_text(encoding="utf-8")
-    section = re.search(rf"^## {table}\b.*?$(.*?)(?=^## |\Z)", text, re.M | re.S)
-    if section is None:
-        raise KeyError(table)
-    columns: list[str] = []
-    for line in section.group(1).splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if not line.startswith("|") or cells[0] in ("column", "") or set(cells[0]) <= {"-"}:
-            continue
-        columns.extend(name.strip() for name in cells[0].split(","))
-    return columns
-
 
 # ---------------------------------------------------------------------------------------------
 # The fixture lake, typed by hand.
@@ -824,13 +581,19 @@ EXPECTED_CATEGORIES = {
 
 
 def write_fixture_lake(lake_dir: Path) -> None:
-    """Write LAKE_ROWS as data_lake/parquet/<table>/release_id=<id>/part-0.parquet."""
-    for release_id, tables in LAKE_ROWS.items():
-        for table, rows in tables.items():
-            folder = lake_dir / "parquet" / table / f"release_id={release_id}"
-            folder.mkdir(parents=True, exist_ok=True)
-            frame = pa.Table.from_pylist(rows, schema=SCHEMAS[table])
-            pq.write_table(frame, folder / "part-0.parquet")
+    """Write LAKE_ROWS, and each release's reconciliation, as the publisher writes a release."""
+    from lake.contract import file_schema
+    from lake.writer import write_partition
+    from parsers.reconciliation import reconcile
+
+    for release_id, rows in LAKE_ROWS.items():
+        tables = {
+            table: pd.DataFrame(table_rows, columns=["release_id", *file_schema(table).names])
+            for table, table_rows in rows.items()
+        }
+        tables["reconciliation"] = reconcile(tables)
+        for table, frame in tables.items():
+            write_partition(frame, table, release_id, lake_dir)
 
 
 @dataclass(frozen=True)
@@ -993,58 +756,6 @@ EXPECTED_DIMENSIONS = {
     "bbbbbbbbbbbbbbb1-006": ("satisfaction", "beneficiary_satisfaction", "both"),
     "bbbbbbbbbbbbbbb1-007": ("debt_service", "debt_coverage_ratio", "bond"),
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# Drift: the dbt source yml, the contract and the fixture agree.
-
-
-@pytest.mark.parametrize("table", sorted(CONTRACT_COLUMNS))
-def test_lake_sources_yml_columns_match_the_data_contract(table: str) -> None:
-    assert lake_source_columns()[table] == CONTRACT_COLUMNS[table]
-
-
-@pytest.mark.parametrize("table", ["releases", "budget_units", "projects"])
-def test_data_contract_tables_match_the_hand_typed_columns(table: str) -> None:
-    assert contract_table_columns(DATA_CONTRACT, table) == CONTRACT_COLUMNS[table]
-
-
-@pytest.mark.parametrize("table", sorted(SCHEMAS))
-def test_fixture_lake_schemas_follow_the_contract(table: str) -> None:
-    assert SCHEMAS[table].names == CONTRACT_COLUMNS[table]
-
-
-@pytest.mark.parametrize(
-    "table", ["budget_units", "declared_totals", "projects", "indicators", "parse_warnings"]
-)
-def test_lake_sources_yml_columns_match_the_parser_tables(table: str) -> None:
-    from parsers.release import table_columns
-
-    assert sorted(lake_source_columns()[table]) == sorted(table_columns(table))
-
-
-def test_lake_sources_yml_columns_match_the_pandera_schemas() -> None:
-    from parsers.schemas import SCHEMAS as PANDERA_SCHEMAS
-
-    yml = lake_source_columns()
-    missing = {
-        table: sorted(set(schema.columns) - set(yml[table]))
-        for table, schema in PANDERA_SCHEMAS.items()
-        if set(schema.columns) - set(yml[table])
-    }
-    assert missing == {}
-
-
-def test_lake_sources_yml_types_every_column() -> None:
-    document = yaml.safe_load(SOURCES_YML.read_text(encoding="utf-8"))
-    untyped = [
-        f"{table['name']}.{column['name']}"
-        for source in document["sources"]
-        for table in source["tables"]
-        for column in table["columns"]
-        if not column.get("data_type")
-    ]
-    assert untyped == []
 
 
 # ---------------------------------------------------------------------------------------------

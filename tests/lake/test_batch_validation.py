@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from lake.batch_validation import release_scoped, validate_batch
-from parsers.release import TABLE_NAMES, parse_release
-from parsers.schemas import SCHEMAS
+from lake.contract import EXTRACTED_TABLES, SCHEMAS
+from parsers.release import parse_release
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
@@ -17,7 +17,7 @@ def samples():
     return [parse_release(path) for path in sorted(RAW.glob("*.txt"))]
 
 
-@pytest.mark.parametrize("table", TABLE_NAMES)
+@pytest.mark.parametrize("table", EXTRACTED_TABLES)
 def test_validate_batch_gives_each_release_exactly_what_validating_it_alone_gives(samples, table):
     frames = [release.tables[table] for release in samples]
 

@@ -20,9 +20,9 @@ from lake.checks import (
     reconciliation_check_results,
     validate_frame,
 )
+from lake.contract import SCHEMAS
 from parsers.reconciliation import reconcile
 from parsers.release import parse_release
-from parsers.schemas import SCHEMAS
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = RAW / "guangzhou-baiyun-political-legal-committee.txt"

@@ -8,6 +8,7 @@ import pandera.pandas as pa
 import pytest
 
 from lake.checks import CheckResult
+from lake.contract import SCHEMAS, TABLES
 from lake.publish import (
     MIN_RELEASES_FOR_POOL,
     publish_chunk,
@@ -15,8 +16,6 @@ from lake.publish import (
     publish_releases,
 )
 from lake.writer import partition_path
-from parsers.release import TABLE_NAMES
-from parsers.schemas import SCHEMAS
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 BAIYUN = "guangzhou-baiyun-political-legal-committee"
@@ -42,7 +41,7 @@ def test_publish_release_writes_all_six_tables_and_reports_every_check(lake):
     published = publish_release(path, lake, lake / "quarantine")
 
     assert published.landed and published.refusal is None
-    assert all(partition_path(lake, table, BAIYUN).exists() for table in TABLE_NAMES)
+    assert all(partition_path(lake, table, BAIYUN).exists() for table in TABLES)
     assert len(published.check_results) == 12  # 6 schemas, 4 reconciliation, numbering, budget year
     assert all(isinstance(result, CheckResult) for result in published.check_results)
     assert published.metadata["rows/projects"] == 16

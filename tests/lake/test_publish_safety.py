@@ -16,12 +16,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from lake import journal, publish
+from lake.contract import TABLES
 from lake.journal import content_fingerprint, read_manifest, recover
 from lake.locks import lake_lock
 from lake.publish import publish_release, publish_releases
 from lake.releases import raw_release_files, refused_raw_files
 from lake.writer import partition_dir, partition_path
-from parsers.release import TABLE_NAMES
 from settings import MAX_RELEASE_MB_ENV
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
@@ -195,7 +195,7 @@ class _Stop(Exception):
 
 
 def _tables_present(lake: Path, release_id: str) -> list[str]:
-    return [t for t in TABLE_NAMES if partition_path(lake, t, release_id).exists()]
+    return [t for t in TABLES if partition_path(lake, t, release_id).exists()]
 
 
 def test_a_publisher_stopped_between_two_tables_is_rolled_forward_whole(lake, monkeypatch):
@@ -218,7 +218,7 @@ def test_a_publisher_stopped_between_two_tables_is_rolled_forward_whole(lake, mo
     with lake_lock(lake, shared=False, timeout=0):
         assert recover(lake) == [BAIYUN]
 
-    assert _tables_present(lake, BAIYUN) == list(TABLE_NAMES)
+    assert _tables_present(lake, BAIYUN) == list(TABLES)
     projects = pq.read_table(partition_path(lake, "projects", BAIYUN))
     assert projects.num_rows == 16
     assert read_manifest(lake, BAIYUN)["content_sha256"] == content_fingerprint(lake, BAIYUN)
@@ -270,7 +270,7 @@ def test_a_publisher_killed_mid_release_leaves_nothing_half_visible_to_the_next_
         present = _tables_present(lake, BAIYUN)
         names = pq.read_table(partition_path(lake, "projects", BAIYUN)).column("project_name_zh")
 
-    assert present == list(TABLE_NAMES)
+    assert present == list(TABLES)
     assert "公费医疗经费" in names.to_pylist()
     assert pq.read_table(partition_path(lake, "projects", BAIYUN)).num_rows == old_projects
     assert not (lake / ".publishing" / f"{BAIYUN}.json").exists()

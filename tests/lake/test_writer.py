@@ -7,18 +7,54 @@ import pyarrow.parquet as pq
 import pytest
 
 from lake import writer as lake
+from lake.contract import file_schema
 from lake.writer import partition_path, read_partition, write_partition
 
 
 def _projects(release_id: str, totals: list[str]) -> pd.DataFrame:
+    n = len(totals)
     return pd.DataFrame(
         {
-            "release_id": [release_id] * len(totals),
-            "project_id": [f"p{i}" for i in range(len(totals))],
+            "release_id": [release_id] * n,
+            "source_file": [f"{release_id}.txt"] * n,
+            "project_id": [f"{i:016x}" for i in range(n)],
+            "project_seq": list(range(1, n + 1)),
+            "unit_id": ["u1"] * n,
+            "unit_name_zh": ["示例局"] * n,
+            "project_name_zh": [f"项目{i}" for i in range(n)],
+            "project_name_key": [f"项目{i}" for i in range(n)],
             "total_wan": [Decimal(t) for t in totals],
-            "other_wan": [None] * len(totals),
-            "is_classified": [False] * len(totals),
-            "source_line": pd.array(range(12, 12 + len(totals)), dtype="Int64"),
+            "fiscal_wan": [Decimal(t) for t in totals],
+            "special_account_wan": [Decimal("0.00")] * n,
+            "other_wan": [None] * n,
+            "bond_wan": [Decimal("0.00")] * n,
+            "currency_unit_zh": ["万元"] * n,
+            "amount_conversion": [None] * n,
+            "goal_zh": [None] * n,
+            "purpose_zh": [None] * n,
+            "indicators_raw_zh": [""] * n,
+            "n_indicators": [0] * n,
+            "is_classified": [False] * n,
+            "is_bond_table": [False] * n,
+            "flags": [""] * n,
+            "source_line": pd.array(range(12, 12 + n), dtype="Int64"),
+            "source_line_end": list(range(12, 12 + n)),
+        }
+    )
+
+
+def _declared_totals(total: str) -> pd.DataFrame:
+    amount = Decimal(total)
+    return pd.DataFrame(
+        {
+            "release_id": ["r1"],
+            "source_file": ["r1.txt"],
+            "subject": ["合计"],
+            "total_wan": [amount],
+            "fiscal_wan": [amount],
+            "special_account_wan": [Decimal("0.00")],
+            "other_wan": [Decimal("0.00")],
+            "source_line": [10],
         }
     )
 
@@ -46,9 +82,23 @@ def test_write_partition_writes_full_schema_when_frame_is_empty(tmp_path):
     schema = pq.read_schema(path)
     assert pq.read_metadata(path).num_rows == 0
     assert schema.field("total_wan").type == pa.decimal128(18, 2)
-    assert schema.field("release_id").type == pa.string()
     assert schema.field("is_classified").type == pa.bool_()
     assert schema.field("source_line").type == pa.int64()
+    assert schema.remove_metadata() == file_schema("projects")
+
+
+def test_write_partition_leaves_release_id_to_the_folder_and_reads_it_back(tmp_path):
+    path = write_partition(_projects("r1", ["1.00"]), "projects", "r1", tmp_path)
+
+    assert "release_id" not in pq.read_schema(path).names
+    assert read_partition(tmp_path, "projects", "r1")["release_id"].tolist() == ["r1"]
+
+
+def test_write_partition_refuses_a_frame_missing_a_contract_column(tmp_path):
+    frame = _projects("r1", ["1.00"]).drop(columns=["bond_wan"])
+
+    with pytest.raises(ValueError, match=r"lake table projects.*missing \['bond_wan'\]"):
+        write_partition(frame, "projects", "r1", tmp_path)
 
 
 def test_write_partition_replaces_only_its_own_partition(tmp_path):
@@ -85,16 +135,38 @@ def test_write_partition_rejects_money_with_more_than_two_decimals(tmp_path):
         write_partition(_projects("r1", ["1.005"]), "projects", "r1", tmp_path)
 
 
-def test_write_partition_types_columns_by_schema_hint_when_all_null(tmp_path):
-    frame = pd.DataFrame({"release_id": ["r1"], "printed_number": [None], "unit_code": [None]})
-
-    path = write_partition(
-        frame, "indicators", "r1", tmp_path, dtype_hints={"printed_number": "Int64"}
+def test_write_partition_types_all_null_columns_by_the_contract(tmp_path):
+    frame = pd.DataFrame(
+        {column: [None] for column in file_schema("indicators").names} | {"release_id": ["r1"]}
     )
+
+    path = write_partition(frame, "indicators", "r1", tmp_path)
 
     schema = pq.read_schema(path)
     assert schema.field("printed_number").type == pa.int64()
-    assert schema.field("unit_code").type == pa.string()
+    assert schema.field("level1_code").type == pa.string()
+    assert schema.field("target_value").type == pa.decimal128(38, 6)
+
+
+def test_write_partition_gives_target_values_of_every_scale_one_type(tmp_path):
+    # 95 (%), 99.5 (分) and 1,200,000 (人次) used to make decimal(2,0), (3,1) and (7,0) files.
+    for release_id, value in (("r1", "95"), ("r2", "99.5"), ("r3", "1200000")):
+        frame = pd.DataFrame(
+            {column: [None] for column in file_schema("indicators").names}
+            | {"release_id": [release_id], "target_value": [Decimal(value)]}
+        )
+        write_partition(frame, "indicators", release_id, tmp_path)
+
+    types = {
+        release_id: pq.read_schema(partition_path(tmp_path, "indicators", release_id))
+        .field("target_value")
+        .type
+        for release_id in ("r1", "r2", "r3")
+    }
+    assert set(types.values()) == {pa.decimal128(38, 6)}
+    assert read_partition(tmp_path, "indicators", "r2")["target_value"].tolist() == [
+        Decimal("99.5")
+    ]
 
 
 def test_write_partition_killed_mid_write_leaves_the_old_file_and_converges(tmp_path):
@@ -103,8 +175,8 @@ def test_write_partition_killed_mid_write_leaves_the_old_file_and_converges(tmp_
     import sys
     import textwrap
 
-    old = pd.DataFrame({"release_id": ["r1"], "total_wan": [Decimal("1.00")]})
-    target = write_partition(old, "projects", "r1", tmp_path)
+    old = _declared_totals("1.00")
+    target = write_partition(old, "declared_totals", "r1", tmp_path)
     script = textwrap.dedent(
         f"""
         import os
@@ -119,15 +191,20 @@ def test_write_partition_killed_mid_write_leaves_the_old_file_and_converges(tmp_
             os._exit(9)
 
         lake.pq.write_table = die_half_way
-        frame = pd.DataFrame({{"release_id": ["r1"], "total_wan": [Decimal("2.00")]}})
-        lake.write_partition(frame, "projects", "r1", __import__("pathlib").Path({str(tmp_path)!r}))
+        frame = pd.read_parquet({str(target)!r})
+        frame["total_wan"] = [Decimal("2.00")]
+        lake.write_partition(
+            frame, "declared_totals", "r1", __import__("pathlib").Path({str(tmp_path)!r})
+        )
         """
     )
     killed = subprocess.run([sys.executable, "-c", script], check=False)
     assert killed.returncode == 9
     leftovers = [p.name for p in target.parent.iterdir() if p.name != target.name]
     assert leftovers and all(name.endswith(".tmp") for name in leftovers)
-    assert read_partition(tmp_path, "projects", "r1")["total_wan"].tolist() == [Decimal("1.00")]
+    assert read_partition(tmp_path, "declared_totals", "r1")["total_wan"].tolist() == [
+        Decimal("1.00")
+    ]
 
-    write_partition(old, "projects", "r1", tmp_path)
+    write_partition(old, "declared_totals", "r1", tmp_path)
     assert [p.name for p in target.parent.iterdir()] == [target.name]

@@ -28,7 +28,9 @@ def test_reconcile_reports_the_real_rounding_gaps_of_the_public_security_sample(
     rounding = result[result["status"] == "rounding"]
     # 合计 195,510.94 vs Σ projects 195,510.97; unit 194,510.26 vs Σ its 166 projects 194,510.29
     assert set(
-        zip(rounding["subject"], rounding["entity_name_zh"], rounding["funding_source"], strict=True)
+        zip(
+            rounding["subject"], rounding["entity_name_zh"], rounding["funding_source"], strict=True
+        )
     ) == {
         ("合计 vs projects", "合计", "total"),
         ("合计 vs projects", "合计", "fiscal"),
