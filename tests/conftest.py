@@ -154,10 +154,10 @@ def budget_years_lake(tmp_path_factory: pytest.TempPathFactory, generated_budget
     """
     import json
 
-    from lake.publish import schema_dtypes
+    from lake.contract import SCHEMAS
     from lake.writer import write_partition
+    from parsers.reconciliation import reconcile
     from parsers.release import parse_release
-    from parsers.schemas import validate_tables
 
     lake = tmp_path_factory.mktemp("budget_years") / "lake"
     raw = lake / "raw"
@@ -168,9 +168,13 @@ def budget_years_lake(tmp_path_factory: pytest.TempPathFactory, generated_budget
     for path in sorted(raw.glob("*.txt")):
         sidecar_path = path.with_suffix(".meta.json")
         sidecar = json.loads(sidecar_path.read_text("utf-8")) if sidecar_path.exists() else None
-        tables = validate_tables(parse_release(path, sidecar).tables)
+        tables = {
+            table: SCHEMAS[table].validate(frame, lazy=True)
+            for table, frame in parse_release(path, sidecar).tables.items()
+        }
+        tables["reconciliation"] = reconcile(tables)
         for table, frame in tables.items():
-            write_partition(frame, table, path.stem, lake, schema_dtypes(table))
+            write_partition(frame, table, path.stem, lake)
     dbt = Path(sys.executable).with_name("dbt")
     env = {
         **os.environ,
