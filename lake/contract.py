@@ -954,6 +954,11 @@ pyarrow.dataset.dataset("data_lake/parquet/projects", partitioning="hive")
 pandas.read_parquet("data_lake/parquet/projects")
 ```
 
+pyarrow and pandas infer the partition value's type from the folder names: a lake whose release
+ids are all digits (`2024`) would read `release_id` as an integer there; pass
+`partitioning=pyarrow.dataset.partitioning(pyarrow.schema([("release_id", pyarrow.string())]),
+flavor="hive")` for such a lake (dbt reads it with `hive_types_autocast=false`).
+
 Every partition of a table has exactly the Arrow schema below (a 0-row file too), so no reader
 needs `union_by_name` or a rescale. Amounts are exact decimals in 万元, `decimal(18,2)`; never
 float. Text printed in the document keeps a `_zh` suffix. Every row keeps its provenance:
