@@ -65,11 +65,11 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
     """Layer-prefixed keys and layer groups; every source is the one lake asset."""
 
     def __init__(self) -> None:
-        # The six lake sources are tables of one asset, so they share its key.
+        # The lake sources are tables of one asset, so they share its key.
         super().__init__(DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        """Sources → ``lake/release_tables`` (one asset, six tables); others ``<layer>/<name>``."""
+        """Sources → ``lake/release_tables`` (one asset, its tables); others ``<layer>/<name>``."""
         if dbt_resource_props["resource_type"] == "source":
             return LAKE_KEY
         return dg.AssetKey([dbt_layer(dbt_resource_props), dbt_resource_props["name"]])

@@ -1,7 +1,8 @@
 """The lake: every release's validated, reconciled tables, as Parquet.
 
 One asset, ``lake/release_tables``, partitioned by release: a partition is one release's
-six tables (``parquet/<table>/release_id=<id>/``), published together or not at all. A run
+seven tables (six extracted plus ``reconciliation``; ``parquet/<table>/release_id=<id>/``),
+published together or not at all. A run
 may cover one release (a sensor's new file), a span of them (the sensor's batch, ``make run``,
 the nightly rebuild) or up to ``RELEASES_PER_BACKFILL_RUN`` of a backfill
 (``BackfillPolicy.multi_run``: a backfill of thousands is split into runs that can each be a
