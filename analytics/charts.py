@@ -54,6 +54,9 @@ GREY = "#B0B0B0"
 MEASURING_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "DejaVu Sans")
 _SVG_ROOT = re.compile(r"<svg\b[^>]*>")
 _VIEW_BOX = re.compile(r'viewBox="([^"]*)"')
+# matplotlib's <defs><style>: inline in HTML it would style the whole page.
+_DEFS_STYLE = re.compile(r"\s*<defs>\s*<style[^>]*>.*?</style>\s*</defs>", re.DOTALL)
+_ELEMENT_ID = re.compile(r' id="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def _svg(
     """The figure as an ``<svg>`` element to inline in HTML, sized in CSS pixels.
 
     ``tooltips`` maps an artist's gid to hover text: matplotlib wraps that artist in
-    ``<g id="gid">``, which becomes ``<g><title>text</title>`` (ids would clash between charts).
+    ``<g id="gid">``, which becomes ``<g><title>text</title>``.
     """
     buffer = io.StringIO()
     figure.savefig(
@@ -143,9 +146,13 @@ def _svg(
         f'viewBox="{view_box.group(1) if view_box else f"0 0 {width} {height}"}" '
         f'role="img" aria-label="{escape(title)}">'
     )
-    body = document[root.end() :].strip()
+    body = _DEFS_STYLE.sub("", document[root.end() :]).strip()
     for gid, text in (tooltips or {}).items():
         body = body.replace(f'<g id="{gid}">', f"<g><title>{escape(text)}</title>", 1)
+    if "url(#" not in body and 'href="#' not in body:
+        # Nothing refers to an id (no clip paths, no markers: the axes are off), and every chart
+        # would repeat figure_1, axes_1, …: ids must be unique in one HTML document.
+        body = _ELEMENT_ID.sub("", body)
     return Markup(opening + body)
 
 

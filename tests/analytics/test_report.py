@@ -190,3 +190,11 @@ def test_report_shows_why_an_added_section_cannot_be_drawn(tiny_warehouse):
 
     assert '<p class="skipped">only one budget year in this warehouse.</p>' in html
     assert "Skipped: <code>marts.fct_budget_years</code>" in html
+
+
+def test_report_ids_are_unique_and_charts_add_no_page_wide_style(tiny_warehouse_with_indicators):
+    html = _report(tiny_warehouse_with_indicators)
+
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert len(ids) == len(set(ids)) and "completeness" in ids
+    assert html.count("<style") == 1  # the report's own stylesheet only
