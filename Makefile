@@ -45,8 +45,9 @@ run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 test: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m pytest
 
+# `dg dev` reads [tool.dg] in pyproject.toml: the webserver and the daemon on one code location.
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	@$(BIN)/dagster dev -w workspace.yaml
+	@VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
 
 # The lake contract (lake/contract.py) writes dbt's _lake__sources.yml and docs/data_contract.md;
 # tests/lake/test_contract.py fails when either is out of date.

@@ -58,6 +58,7 @@ QUARANTINE_MAX_ROWS = 1000
 # Dagster job names, typed once: sensors, schedules, make run and the benchmark refer to them.
 RELEASE_JOB_NAME = "release_job"
 MARTS_JOB_NAME = "marts_job"
+NIGHTLY_JOB_NAME = "nightly_rebuild_job"
 
 
 def _from_env(name: str) -> Path | None:

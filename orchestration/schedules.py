@@ -1,69 +1,76 @@
-"""The nightly rebuild: re-validate every release, then (through the marts sensor) the marts.
+"""The nightly rebuild: re-validate every release, then (through automation) the marts.
 
 Parsers, schemas and reconciliation rules change in code; the raw bytes do not. So once a
-night every known release is parsed, validated, reconciled and written again, and
-``marts_after_releases_sensor`` rebuilds the marts once after the last of them. Default
-*stopped*: a laptop running ``make dev`` should not rebuild at 02:00; a deployment turns it
-on in the UI (Automation → ``nightly_rebuild_schedule``) or with
-``dagster schedule start nightly_rebuild_schedule``.
+night ``nightly_rebuild_job`` reports every registered release whose raw file is still there
+as a ``raw/release_files`` event, exactly as ``raw_release_sensor`` reports a changed file;
+the lake's automation condition then parses, validates, reconciles and writes them again,
+one run per span of consecutive partitions, and the marts follow once. A release whose raw
+file was removed stays published and is left out. Default *stopped*: a laptop running
+``make dev`` should not rebuild at 02:00; a deployment turns it on in the UI (Automation →
+``nightly_rebuild_schedule``) or with ``dagster schedule start nightly_rebuild_schedule``.
 """
 
-from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import dagster as dg
 
-from lake.releases import discover_release_ids
-from orchestration.jobs import release_job
-from orchestration.partitions import RELEASE_PARTITIONS_NAME, range_tags, release_ranges
+import settings
+from orchestration.partitions import RELEASE_PARTITIONS_NAME
 from orchestration.resources import LakeResource
-from orchestration.sensors import TRIGGER_TAG
+from orchestration.sensors import ReleaseReport, hash_raw_files, raw_file_event
 
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
+NIGHTLY_REASON = "nightly re-validation"
 
 
-def nightly_run_requests(
-    partition_keys: Sequence[str], raw_release_ids: Sequence[str], scheduled_for: dt.datetime
-) -> list[dg.RunRequest] | dg.SkipReason:
-    """One ``release_job`` run over every release that still has its raw file.
-
-    One run, not one per release: Dagster's per-run cost is paid once (docs/benchmarks.md).
-    A release whose raw file was removed stays published and is left out, which can split
-    the partitions into several spans, one run each. Keyed by the night and the span, so a
-    tick never runs twice.
-    """
-    spans = release_ranges(partition_keys, raw_release_ids)
-    if not spans:
-        return dg.SkipReason("no release partitions yet: run make run or the raw sensor first")
-    night = scheduled_for.date().isoformat()
+def nightly_reports(
+    partition_keys: Sequence[str], raw_fingerprints: Mapping[str, str]
+) -> list[ReleaseReport]:
+    """Every registered release that still has its raw file, in partition order."""
     return [
-        dg.RunRequest(
-            run_key=f"nightly:{night}:{start}..{end}",
-            tags={TRIGGER_TAG: "nightly_rebuild_schedule", **range_tags(start, end)},
-        )
-        for start, end in spans
+        ReleaseReport(release_id, raw_fingerprints[release_id], NIGHTLY_REASON)
+        for release_id in partition_keys
+        if release_id in raw_fingerprints
     ]
 
 
-@dg.schedule(
+@dg.op(
+    out={}, description="Report every registered release's raw file so that automation re-runs it."
+)
+def report_every_release(
+    context: dg.OpExecutionContext, lake: LakeResource
+) -> Iterator[dg.AssetMaterialization]:
+    """One ``raw/release_files`` event per release still on disk."""
+    partition_keys = context.instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
+    reports = nightly_reports(partition_keys, hash_raw_files(lake.raw_dir))
+    if not reports:
+        context.log.warning("no release partitions yet: run make run or the raw sensor first")
+    for report in reports:
+        yield raw_file_event(report)
+    context.log.info(f"reported {len(reports)} of {len(partition_keys)} release partitions")
+
+
+@dg.job(
+    name=settings.NIGHTLY_JOB_NAME,
+    description=(
+        "Reports every registered release with a raw file; the lake's automation condition "
+        "re-runs them (one run per span) and the marts follow."
+    ),
+)
+def nightly_rebuild_job() -> None:
+    """One op: the reports."""
+    report_every_release()
+
+
+nightly_rebuild_schedule = dg.ScheduleDefinition(
     name="nightly_rebuild_schedule",
-    job=release_job,
+    job=nightly_rebuild_job,
     cron_schedule=NIGHTLY_CRON,
     execution_timezone=NIGHTLY_TIMEZONE,
     default_status=dg.DefaultScheduleStatus.STOPPED,
     description=(
-        "02:00 Asia/Shanghai: one release_job run over every release partition whose raw file "
-        "is there; marts_after_releases_sensor then rebuilds the marts once."
+        "02:00 Asia/Shanghai: nightly_rebuild_job reports every release whose raw file is "
+        "there; automation re-runs them and then the marts."
     ),
 )
-def nightly_rebuild_schedule(
-    context: dg.ScheduleEvaluationContext, lake: LakeResource
-) -> list[dg.RunRequest] | dg.SkipReason:
-    """Every registered release, re-validated and rewritten."""
-    partition_keys = context.instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
-    return nightly_run_requests(
-        partition_keys, discover_release_ids(lake.raw_dir), context.scheduled_execution_time
-    )

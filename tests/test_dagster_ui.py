@@ -3,8 +3,9 @@
 The fast tests read the asset graph the UI draws (owners, kinds, code versions, pool,
 freshness, sensors and schedule). The slow test starts ``dagster-webserver`` and
 ``dagster-daemon`` on a free port with a throw-away ``DAGSTER_HOME`` and lake, turns the raw
-sensor on through GraphQL, drops two releases into ``raw/`` (one release run covers both) and
-follows the runs through GraphQL until the marts hold them, then prints how long that took.
+sensor on through GraphQL, drops two releases into ``raw/`` and follows the runs the
+automation condition sensor launches (one run over both releases, then the dbt build)
+through GraphQL until the marts hold them, then prints how long that took.
 """
 
 import json
@@ -33,7 +34,7 @@ DROPPED = (BAIYUN, HUADU)
 LOCATION = "budget_performance"
 REPOSITORY = "__repository__"
 STARTUP_TIMEOUT_S = 180
-DROP_TO_MARTS_TIMEOUT_S = 240
+DROP_TO_MARTS_TIMEOUT_S = 420
 POLL_S = 2.0
 
 
@@ -88,7 +89,7 @@ def test_ui_lists_the_sensors_and_the_nightly_schedule_with_their_default_status
 
     assert sensors == {
         "raw_release_sensor": dg.DefaultSensorStatus.STOPPED,
-        "marts_after_releases_sensor": dg.DefaultSensorStatus.RUNNING,
+        "automation_condition_sensor": dg.DefaultSensorStatus.RUNNING,
     }
     assert schedules == {"nightly_rebuild_schedule": dg.DefaultScheduleStatus.STOPPED}
 
@@ -145,8 +146,8 @@ mutation($selector: SensorSelector!) { startSensor(sensorSelector: $selector) {
   __typename ... on Sensor { sensorState { status } } ... on PythonError { message } } }
 """
 RUNS_QUERY = """
-query($filter: RunsFilter) { runsOrError(filter: $filter) { ... on Runs { results {
-  runId jobName status startTime endTime tags { key value } } } } }
+{ runsOrError { ... on Runs { results {
+  runId jobName status creationTime startTime endTime tags { key value } assetSelection { path } } } } }
 """
 
 
@@ -168,27 +169,28 @@ def _wait_for_location(port: int, webserver: subprocess.Popen, log: Path) -> Non
     pytest.fail(f"code location not loaded in {STARTUP_TIMEOUT_S}s")
 
 
-def _runs(port: int, job_name: str) -> list[dict]:
-    data = _graphql(port, RUNS_QUERY, {"filter": {"pipelineName": job_name}})
-    return data["runsOrError"]["results"]
+def _runs_of(port: int, asset: list[str]) -> list[dict]:
+    runs = _graphql(port, RUNS_QUERY)["runsOrError"]["results"]
+    return [run for run in runs if {"path": asset} in (run["assetSelection"] or [])]
 
 
 def _wait_for_success(
-    port: int, job_name: str, deadline: float, logs: list[Path], after: float = 0.0
+    port: int, asset: list[str], deadline: float, logs: list[Path], after: float = 0.0
 ) -> dict:
-    """The first run of ``job_name`` created after ``after`` to succeed; fail on its failure."""
+    """The first run materialising ``asset`` started after ``after`` to succeed."""
+    name = "/".join(asset)
     while time.monotonic() < deadline:
-        for run in _runs(port, job_name):
+        for run in _runs_of(port, asset):
             if (run["startTime"] or float("inf")) < after:
                 continue
             if run["status"] == "SUCCESS":
                 return run
             if run["status"] in {"FAILURE", "CANCELED"}:
                 tails = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
-                pytest.fail(f"{job_name} run {run['runId']} {run['status']}\n{tails}")
+                pytest.fail(f"{name} run {run['runId']} {run['status']}\n{tails}")
         time.sleep(POLL_S)
     tails = "\n".join(log.read_text(errors="replace")[-2000:] for log in logs)
-    pytest.fail(f"no successful {job_name} run within {DROP_TO_MARTS_TIMEOUT_S}s\n{tails}")
+    pytest.fail(f"no successful {name} run within {DROP_TO_MARTS_TIMEOUT_S}s\n{tails}")
 
 
 @pytest.mark.slow
@@ -243,23 +245,32 @@ def test_ui_sensor_takes_dropped_releases_to_the_marts_in_one_release_run(dbt_ma
         deadline = dropped_at + DROP_TO_MARTS_TIMEOUT_S
 
         logs = [web_log, daemon_log]
-        release_run = _wait_for_success(port, "release_job", deadline, logs)
+        release_run = _wait_for_success(port, ["lake", "release_tables"], deadline, logs)
         tags = {tag["key"]: tag["value"] for tag in release_run["tags"]}
         release_seconds = time.monotonic() - dropped_at
         marts_run = _wait_for_success(
-            port, "marts_job", deadline, logs, after=release_run["endTime"] or dropped_wall
+            port,
+            ["marts", "fct_projects"],
+            deadline,
+            logs,
+            after=release_run["endTime"] or dropped_wall,
         )
+        lake_runs = _runs_of(port, ["lake", "release_tables"])
         seconds = time.monotonic() - dropped_at
     finally:
         _stop(daemon)
         _stop(webserver)
 
-    # Two files dropped together: one run over both new partitions, not one run each.
+    # Two files dropped together: one run over both new partitions, not one run each, launched
+    # by Dagster's automation (the range tags are Dagster's own, set by its automation sensor).
+    assert len(lake_runs) == 1
     assert tags["dagster/asset_partition_range_start"] == DROPPED[0]
     assert tags["dagster/asset_partition_range_end"] == DROPPED[-1]
-    assert tags["dagster/sensor_name"] == "raw_release_sensor"
+    assert tags["dagster/sensor_name"] == "automation_condition_sensor"
     marts_tags = {tag["key"]: tag["value"] for tag in marts_run["tags"]}
-    assert marts_tags["budget/after_release_run"] == release_run["runId"]
+    assert marts_tags["dagster/sensor_name"] == "automation_condition_sensor"
+    # The whole dbt project in one run: the build starts from an empty warehouse file.
+    assert {"path": ["seeds", "categories"]} in marts_run["assetSelection"]
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         projects = dict(
             connection.execute(
@@ -267,7 +278,23 @@ def test_ui_sensor_takes_dropped_releases_to_the_marts_in_one_release_run(dbt_ma
             ).fetchall()
         )
     assert projects == {BAIYUN: 16, HUADU: 31}
+    # The row count dagster-dbt read from the build file, on the mart's materialisation.
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (record,) = instance.fetch_materializations(
+            dg.AssetKey(["marts", "fct_projects"]), limit=1
+        ).records
+    assert record.asset_materialization.metadata["dagster/row_count"].value == 16 + 31
+    steps = [
+        (f"{name} {moment}", run[key] - dropped_wall)
+        for name, run in (("lake run", release_run), ("dbt run", marts_run))
+        for moment, key in (
+            ("created", "creationTime"),
+            ("started", "startTime"),
+            ("ended", "endTime"),
+        )
+    ]
     print(
-        f"\n{len(DROPPED)} files dropped → release_job success {release_seconds:.1f}s → "
-        f"marts_job success {seconds:.1f}s (drop to updated marts)"
+        f"\n{len(DROPPED)} files dropped → lake run success {release_seconds:.1f}s → "
+        f"dbt run success {seconds:.1f}s (drop to updated marts); "
+        + ", ".join(f"{label} +{offset:.1f}s" for label, offset in steps)
     )

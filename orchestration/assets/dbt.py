@@ -1,12 +1,18 @@
 """dbt models as Dagster assets: ``dbt build`` over the Parquet lake into DuckDB.
 
-The translator keeps five rules: a model's group is its dbt folder (staging,
-intermediate, marts), its key is prefixed by that layer, the ``lake`` sources
-are the ``lake/release_tables`` asset this code location writes, so the graph is connected,
-every model is owned by the platform team, and the marts carry a freshness expectation.
-Descriptions and column schemas come from the dbt yml (dagster-dbt's defaults).
+The translator keeps its rules one per method: a model's group is its dbt folder (staging,
+intermediate, marts), its key is prefixed by that layer, the ``lake`` sources are the
+``lake/release_tables`` asset this code location writes, so the graph is connected, every
+model is owned by the platform team, the marts carry a freshness expectation, every dbt asset
+follows the lake through one automation condition (orchestration/automation.py), and each
+check shows its dbt test's description. Descriptions, column schemas and code references to
+the SQL files come from dagster-dbt.
+
 dbt builds into a separate file that replaces the live warehouse only when the whole build
-succeeded (lake/warehouse.py), so a failed or killed build never shows half-built marts.
+succeeded (lake/warehouse.py), so a failed or killed build never shows half-built marts. The
+marts' row counts are read from that file once dbt has exited, and dbt's connections in this
+process are closed before the swap. A warehouse held by another process is retried; a failed
+dbt test is not (the same data fails again).
 """
 
 import os
@@ -23,6 +29,8 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dbt.adapters.base import BaseAdapter
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
 from lake.locks import LockTimeoutError
 from lake.warehouse import (
@@ -35,6 +43,7 @@ from lake.warehouse import (
 )
 from orchestration.assets import OWNERS
 from orchestration.assets.lake import LAKE_KEY
+from orchestration.automation import rebuild_after
 from orchestration.dbt_project import budget_dbt_project
 from orchestration.resources import WAREHOUSE_PATH_ENV, LakeResource
 
@@ -43,8 +52,14 @@ DUCKDB_WRITER_POOL = "duckdb_writer"
 # on fixed inputs) and the `code_only` tests (those reading only seeds, which change only with
 # code). Both run with every `make test` (tests/dbt: a plain `dbt build`); here each dbt node costs
 # ~40 ms plus ~3 Dagster events. Seeds themselves are still built: the warehouse is a fresh file.
-# One space-separated --exclude value: dagster-dbt's DbtCliResource.cli re-parses --exclude itself.
-DBT_BUILD_ARGS = ("build", "--exclude", "resource_type:unit_test tag:code_only")
+# Left out of the assets with `@dbt_assets(exclude=...)`, so no check is declared that never runs.
+DBT_EXCLUDE = "resource_type:unit_test tag:code_only"
+# What marts_job runs, as one dbt command line (bench times it outside Dagster too).
+DBT_BUILD_ARGS = ("build", "--exclude", DBT_EXCLUDE)
+# The warehouse file held by another process (a reader, a killed build's leftover) is retried:
+# three times, a minute apart. A failed dbt test raises Failure, which is never retried.
+LOCK_RETRIES = 3
+LOCK_RETRY_SECONDS = 60
 MARTS_GROUP = "marts"
 # The nightly rebuild refreshes the marts every 24 h; warn after a missed night's margin,
 # fail after two. Evaluated when dagster.yaml has `freshness: enabled: true`.
@@ -61,12 +76,43 @@ def dbt_layer(dbt_resource_props: Mapping[str, Any]) -> str:
     return f"{dbt_resource_props.get('resource_type', 'dbt')}s"
 
 
+MARTS_AUTOMATION = rebuild_after(LAKE_KEY)
+GENERIC_ARGUMENTS_SHOWN = 160
+
+
+def describe_dbt_test(test_props: Mapping[str, Any]) -> str:
+    """The test's ``description`` from its yml; else what a generic test checks, from its call.
+
+    Half of the project's tests are dbt's built-in ``unique``/``relationships`` or a bundled
+    generic test written without a description: their name and arguments say what they check.
+    """
+    written = " ".join((test_props.get("description") or "").split())
+    if written:
+        return written
+    generic = test_props.get("test_metadata") or {}
+    if not generic:
+        return f"dbt test {test_props['name']} ({test_props.get('original_file_path', '')})"
+    arguments = ", ".join(
+        f"{name}: {' '.join(str(value).split())}"
+        for name, value in generic.get("kwargs", {}).items()
+        if name != "model"
+    )
+    if len(arguments) > GENERIC_ARGUMENTS_SHOWN:
+        arguments = arguments[: GENERIC_ARGUMENTS_SHOWN - 1] + "…"
+    namespace = f"{generic['namespace']}." if generic.get("namespace") else ""
+    return f"dbt test {namespace}{generic['name']} ({arguments})"
+
+
 class BudgetDbtTranslator(DagsterDbtTranslator):
     """Layer-prefixed keys and layer groups; every source is the one lake asset."""
 
     def __init__(self) -> None:
         # The lake sources are tables of one asset, so they share its key.
-        super().__init__(DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
+        super().__init__(
+            DagsterDbtTranslatorSettings(
+                enable_duplicate_source_asset_keys=True, enable_code_references=True
+            )
+        )
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         """Sources → ``lake/release_tables`` (one asset, its tables); others ``<layer>/<name>``."""
@@ -82,6 +128,14 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         """Every model, seed and source belongs to the platform team."""
         return OWNERS
 
+    def get_automation_condition(
+        self, dbt_resource_props: Mapping[str, Any]
+    ) -> dg.AutomationCondition | None:
+        """Every model and seed: rebuilt together once the lake changed (sources: none)."""
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return MARTS_AUTOMATION
+
     def get_asset_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None
     ) -> dg.AssetSpec:
@@ -90,6 +144,27 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         if spec.group_name != MARTS_GROUP:
             return spec
         return spec.replace_attributes(freshness_policy=MARTS_FRESHNESS_POLICY)
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check, described by its dbt test (``describe_dbt_test``)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            spec.name,
+            asset=spec.asset_key,
+            description=describe_dbt_test(self.get_resource_props(manifest, unique_id)),
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            automation_condition=spec.automation_condition,
+        )
 
 
 @contextmanager
@@ -111,10 +186,26 @@ def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def close_duckdb(adapter: BaseAdapter) -> None:
+    """Let go of the build file the row counts opened in this process, before it is swapped in.
+
+    dbt-duckdb keeps its database open between invocations (``keep_open``, default true): the
+    connections are closed, then its shared environment is dropped, which closes the file.
+    """
+    adapter.cleanup_connections()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def retry_when_locked() -> dg.RetryRequested:
+    """The step retries later: another process holding the file lets go of it, a test does not."""
+    return dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_SECONDS)
+
+
 @dbt_assets(
     manifest=budget_dbt_project.manifest_path,
     project=budget_dbt_project,
     dagster_dbt_translator=BudgetDbtTranslator(),
+    exclude=DBT_EXCLUDE,
     name="dbt_models",
     pool=DUCKDB_WRITER_POOL,
 )
@@ -129,8 +220,11 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Lak
             building = prepare_build(live)
             env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
             with dbt_environment(env):
-                invocation = dbt.cli(list(DBT_BUILD_ARGS), context=context, raise_on_error=False)
-                yield from invocation.stream()
+                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                # dagster-dbt waits for dbt to exit before it counts rows in a DuckDB file.
+                yield from invocation.stream().fetch_row_counts()
+            if invocation.adapter is not None:
+                close_duckdb(invocation.adapter)
             if not invocation.is_successful():
                 discard_build(live)
                 raise dg.Failure(
@@ -142,6 +236,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Lak
             except (IncompleteBuildError, WarehouseLockedError):
                 discard_build(live)
                 raise
-    except (LockTimeoutError, WarehouseLockedError, IncompleteBuildError) as error:
+    except (LockTimeoutError, WarehouseLockedError) as error:
+        context.log.warning(str(error))
+        raise retry_when_locked() from error
+    except IncompleteBuildError as error:
         raise dg.Failure(description=str(error)) from error
     context.log.info(f"published {live}")

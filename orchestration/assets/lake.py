@@ -37,6 +37,7 @@ from lake.contract import EXTRACTED_TABLES, TABLES
 from lake.metadata import FAILURE_ROWS, Markdown, frame_to_markdown
 from lake.publish import PublishedRelease, publish_releases
 from orchestration.assets import OWNERS, PARSER_CODE_VERSION
+from orchestration.automation import RELEASES_AUTOMATION
 from orchestration.partitions import RELEASES_PER_BACKFILL_RUN, release_partitions
 from orchestration.resources import LakeResource
 
@@ -169,6 +170,8 @@ def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Fa
             description=_description(),
             # Materialised per release below, only for the releases that landed.
             skippable=True,
+            # Runs when raw_release_sensor or the nightly rebuild reports the raw file.
+            automation_condition=RELEASES_AUTOMATION,
         )
     ],
     check_specs=_CHECK_SPECS,

@@ -1,8 +1,15 @@
+import json
 import os
 
 import dagster as dg
+import pytest
 
-from orchestration.assets.dbt import BudgetDbtTranslator, dbt_environment, dbt_layer
+from orchestration.assets.dbt import (
+    BudgetDbtTranslator,
+    dbt_environment,
+    dbt_layer,
+    describe_dbt_test,
+)
 
 TRANSLATOR = BudgetDbtTranslator()
 
@@ -46,3 +53,89 @@ def test_dbt_environment_restores_previous_values(monkeypatch):
     assert inside == ("/lake", "/w.duckdb")
     assert os.environ["BUDGET_LAKE_DIR"] == "/before"
     assert "BUDGET_WAREHOUSE_PATH" not in os.environ
+
+
+def test_test_description_is_the_one_written_in_the_yml():
+    props = {"name": "t", "description": "  Shares add up\n  to 1. ", "test_metadata": {}}
+
+    assert describe_dbt_test(props) == "Shares add up to 1."
+
+
+def test_test_description_of_an_undescribed_generic_test_names_its_call():
+    props = {
+        "name": "relationships_fct_projects_unit_id",
+        "description": "",
+        "test_metadata": {
+            "name": "relationships",
+            "namespace": None,
+            "kwargs": {
+                "column_name": "unit_id",
+                "to": "ref('stg_lake__budget_units')",
+                "field": "unit_id",
+                "model": "{{ get_where_subquery(ref('fct_projects')) }}",
+            },
+        },
+    }
+
+    assert describe_dbt_test(props) == (
+        "dbt test relationships (column_name: unit_id, to: ref('stg_lake__budget_units'), "
+        "field: unit_id)"
+    )
+
+
+@pytest.fixture(scope="module")
+def asset_graph(dbt_manifest):
+    from orchestration.definitions import defs
+
+    return defs.resolve_asset_graph()
+
+
+def test_dbt_checks_leave_out_the_code_only_tests(asset_graph, dbt_manifest):
+    code_only = {
+        node["name"]
+        for node in json.loads(dbt_manifest.read_text())["nodes"].values()
+        if node["resource_type"] == "test" and "code_only" in node["tags"]
+    }
+    declared = {check.name for check in asset_graph.asset_check_keys}
+
+    assert code_only
+    assert not code_only & declared
+
+
+def test_dbt_checks_each_carry_a_description(asset_graph):
+    undescribed = [
+        check
+        for check in asset_graph.asset_check_keys
+        if not asset_graph.get_check_spec(check).description
+    ]
+
+    assert undescribed == []
+
+
+def test_dbt_check_shows_the_description_written_for_its_test(asset_graph):
+    key = dg.AssetCheckKey(
+        dg.AssetKey(["marts", "fct_projects"]), "assert_every_project_has_exactly_one_category"
+    )
+
+    assert asset_graph.get_check_spec(key).description == (
+        "Each staged project is in fct_projects exactly once, with exactly one category."
+    )
+
+
+def test_dbt_model_links_to_its_sql_file(asset_graph):
+    node = asset_graph.get(dg.AssetKey(["marts", "fct_projects"]))
+
+    (reference,) = node.metadata["dagster/code_references"].code_references
+    assert reference.file_path.endswith("dbt_project/models/marts/fct_projects.sql")
+
+
+def test_every_dbt_asset_follows_the_lake_through_one_automation_condition(asset_graph):
+    from orchestration.assets.dbt import MARTS_AUTOMATION
+
+    dbt_keys = [
+        key
+        for key in asset_graph.get_all_asset_keys()
+        if asset_graph.get(key).group_name in {"staging", "intermediate", "marts", "seeds"}
+    ]
+
+    assert {asset_graph.get(key).automation_condition for key in dbt_keys} == {MARTS_AUTOMATION}
