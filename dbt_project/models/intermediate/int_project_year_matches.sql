@@ -124,7 +124,7 @@ select
     project_name_key,
     occurrence,
     substr(md5(concat_ws(
-        '|', department_id, unit_match_key, project_name_key, cast(occurrence as varchar)
+        '|', department_id, unit_match_key, project_name_key, cast(occurrence as string)
     )), 1, 16) as project_key,
     project_id,
     previous_project_id,
