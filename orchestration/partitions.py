@@ -57,5 +57,5 @@ def release_ranges(partition_keys: Sequence[str], wanted: Iterable[str]) -> list
 
 
 def range_tags(start: str, end: str) -> dict[str, str]:
-    """The run tags that make one run of a single-run-backfill asset cover ``[start, end]``."""
+    """The run tags that make one run cover the partitions ``[start, end]``, whatever the policy."""
     return {RANGE_START_TAG: start, RANGE_END_TAG: end}
