@@ -139,3 +139,51 @@ def test_every_dbt_asset_follows_the_lake_through_one_automation_condition(asset
     ]
 
     assert {asset_graph.get(key).automation_condition for key in dbt_keys} == {MARTS_AUTOMATION}
+
+
+def test_dbt_build_retries_while_another_process_holds_the_build_file(
+    dbt_manifest, tmp_path, monkeypatch
+):
+    import subprocess
+    import sys
+
+    import orchestration.assets.dbt as dbt_module
+    from lake.warehouse import build_path
+    from orchestration.resources import LakeResource, build_dbt_resource
+
+    monkeypatch.setattr(dbt_module, "LOCK_RETRIES", 2)
+    monkeypatch.setattr(dbt_module, "LOCK_RETRY_SECONDS", 0)
+    (tmp_path / "raw").mkdir()
+    live = tmp_path / "warehouse.duckdb"
+    held = build_path(live)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " time.sleep(120)",
+            str(held),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = dg.materialize(
+            [dbt_module.dbt_models],
+            resources={
+                "dbt": build_dbt_resource(),
+                "lake": LakeResource(lake_dir=str(tmp_path), warehouse_path=str(live)),
+            },
+            raise_on_error=False,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+
+    retries = [
+        event for event in result.all_events if event.event_type_value == "STEP_UP_FOR_RETRY"
+    ]
+    assert not result.success
+    assert len(retries) == 2
+    assert not live.exists()
