@@ -147,9 +147,12 @@ def ensure_no_writer(
     try:
         connect(live, read_only=True, retries=retries, delay=delay).close()
     except WarehouseLockedError as error:
+        holder = _PID.search(str(error.__cause__))
+        who = f"process {holder.group(1)}" if holder else "another process"
         raise WarehouseLockedError(
-            f"{error}: it is open for writing (the DuckDB CLI and DBeaver do that by default; "
-            "open it read-only), so the new build was not swapped in"
+            f"{live.name} is open for writing in {who} (the DuckDB CLI and DBeaver open files "
+            "read-write by default; open it read-only), so the new build was not swapped in: "
+            "close it and build again"
         ) from error
 
 
