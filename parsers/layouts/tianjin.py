@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -72,10 +71,28 @@ _BOND_SOURCES: dict[str, str | None] = {
 }
 
 
-@dataclass
 class _Cell:
-    text: str
-    line: int
+    """One cell of a table and its line (slots: a Tianjin release has ten thousand)."""
+
+    __slots__ = ("line", "text")
+
+    def __init__(self, text: str, line: int) -> None:
+        self.text = text
+        self.line = line
+
+
+def _is_bond_table(lines: tuple[str, ...], start: int, end: int, cells: list[_Cell]) -> bool:
+    """Whether a table is a special-bond table: a cell opens with 资金来源.
+
+    A cell holds 资金来源 only if its lines do (or an entity decodes to it), so one search of
+    the table's text rules out nearly every table before any cell is looked at.
+    """
+    block = "\n".join(lines[start + 1 : end])
+    if "资金来源" not in block and "&" not in block:
+        return False
+    return any(
+        cell.text.startswith("资金来源") or cell.text == "项目资金来源及落实情况" for cell in cells
+    )
 
 
 def _is_title(line: str) -> bool:
@@ -143,10 +160,7 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
         title = clean_cell(lines[start])
         match = _TITLE.match(title)
         title_name = clean_name(match["name"]) if match else title
-        if any(
-            cell.text.startswith("资金来源") or cell.text == "项目资金来源及落实情况"
-            for cell in cells
-        ):
+        if _is_bond_table(lines, start, end, cells):
             record = _parse_bond_table(
                 cells, title_name, start + 1, end, path, warnings, departments
             )

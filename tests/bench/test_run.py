@@ -57,3 +57,14 @@ def test_summary_names_the_scale_out_figures():
     assert summary["new_release_at_scale_s"] == 4.5
     assert summary["dagster_event_ms_sqlite"] == 12.5
     assert summary["dagster_event_ms_postgres"] == 3.25
+
+
+def test_parse_pass_reports_cpu_time_beside_wall_time_on_the_samples():
+    from bench.run import SAMPLES_DIR, _parse_pass
+
+    paths = sorted(SAMPLES_DIR.glob("*.txt"))
+    seconds, cpu_seconds, rows, size = _parse_pass(paths)
+    assert size == sum(path.stat().st_size for path in paths)
+    assert rows > 2000  # the five samples hold 400-odd projects and 2,000-odd indicators
+    assert cpu_seconds > 0
+    assert seconds > 0
