@@ -146,7 +146,7 @@ def build_tables(
                     f"{project.name_zh}: total {amounts['total']} ≠ sources {sources_sum}",
                 )
             )
-        if not len(items) and project.indicators_raw_zh:
+        if not items and project.indicators_raw_zh:
             flags.append("indicators_unparsed")
         for name, value in (
             ("project_id", project_id),

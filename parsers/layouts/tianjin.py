@@ -380,7 +380,7 @@ def _parse_project_table(
         ]
     if goal is None:
         flags.append("missing_goal")
-    if not len(indicator_rows):
+    if not indicator_rows:
         flags.append("missing_indicators")
     raw_indicators = _raw_indicator_text(indicator_rows)
     classified = looks_classified(name, goal, raw_indicators)
