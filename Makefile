@@ -55,8 +55,8 @@ contract: install
 	@$(BIN)/python -m lake.contract all
 
 lint: install
-	@$(BIN)/ruff check parsers lake orchestration analytics bench tests
-	@$(BIN)/ruff format --check parsers lake orchestration analytics bench tests
+	@$(BIN)/ruff check parsers lake orchestration analytics bench tests settings.py
+	@$(BIN)/ruff format --check parsers lake orchestration analytics bench tests settings.py
 
 # The analyst report from the built warehouse (run `make run` first): offline HTML, no scripts.
 report: install

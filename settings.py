@@ -77,7 +77,7 @@ def warehouse_path(
     explicit: str | os.PathLike[str] | None = None,
     lake: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """The warehouse: ``explicit``, else ``$BUDGET_WAREHOUSE_PATH``, else ``<lake>/warehouse.duckdb``."""
+    """``explicit``, else ``$BUDGET_WAREHOUSE_PATH``, else ``<lake>/warehouse.duckdb``."""
     if explicit:
         return Path(explicit).expanduser().resolve()
     configured = _from_env(WAREHOUSE_PATH_ENV)

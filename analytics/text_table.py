@@ -6,8 +6,9 @@ under-counts 广州市公安局 by half. rich measures cells the way terminals d
 text (exact decimals, ISO dates, NULL, one line per row) and renders without colour or markup,
 so the output is the same in a pipe, a file and the analyst guide.
 
-Usable outside analytics: ``format_table(columns, rows, max_width=None, right_align=...)``
-takes already formatted strings too (orchestration/run_all.py's summary, bench/run.py's table).
+``format_table(columns, rows, max_width=None, right_align=...)`` takes already formatted
+strings too. orchestration/run_all.py and bench/run.py draw their tables with rich the same way
+rather than import this module (orchestration does not depend on analytics).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ Scenarios (docs/benchmarks.md explains each):
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -48,6 +49,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.box import Box
+from rich.console import Console
+from rich.table import Table
+
 from bench.generate import generate_release, release_sizes, write_releases
 from bench.memory import PeakMemory
 from orchestration.instance_config import write_dagster_yaml
@@ -57,6 +62,10 @@ SAMPLES_DIR = REPO_DIR / "data_lake" / "raw"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BASELINE_NAME = "baseline.json"
 LATEST_NAME = "latest.json"
+# The result table: header, one ASCII rule, rows; no other lines (box-drawing characters take
+# two columns in many CJK terminals). Wide enough that rich never wraps or shrinks it.
+_HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+_RENDER_WIDTH = 100_000
 TARGETS = {
     "parser_mb_s_per_core": (">=", 20.0),
     "samples_rebuild_s": ("<=", 15.0),
@@ -509,7 +518,7 @@ def _check(name: str, value: float) -> str:
 
 
 def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> str:
-    """The figures as a fixed-width text table, with the previous run where there is one."""
+    """The figures as a text table, with the committed baseline where there is one."""
     r, n = results, results["meta"]["releases"]
     p = results["parser"]
     s = r["samples_rebuild"]
@@ -586,14 +595,24 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
             )
         )
     prev = (previous or {}).get("summary", {})
-    header = f"{'measure':<46} {'now':>10} {'baseline':>10}  target"
-    lines = [header, "-" * (len(header) + 16)]
+    table = Table(
+        box=_HEADER_RULE,
+        show_edge=False,
+        pad_edge=False,
+        padding=0,
+        header_style="",
+        highlight=False,
+    )
+    table.add_column("measure", no_wrap=True)
+    table.add_column("now", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)  # the unit of a ratio (x): the figures stay in line
+    table.add_column("baseline", justify="right", no_wrap=True)
+    table.add_column("target", no_wrap=True)
     for label, key, value, suffix in rows:
         before = prev.get(key) if key else None
         before_text = f"{before:,.2f}" if isinstance(before, int | float) else ""
-        lines.append(
-            f"{label:<46} {value:>10,.2f}{suffix or ' '}{before_text:>10}  {_check(key, value)}"
-        )
+        table.add_row(label, f"{value:,.2f}", suffix, before_text, _check(key, value))
+    lines = [_render(table)]
     meta = r["meta"]
     lines.append("")
     lines.append(
@@ -601,6 +620,21 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
         f"{meta['load_avg_at_end']}; {meta['generated_mb']} MB generated in {meta['generate_s']} s"
     )
     return "\n".join(lines)
+
+
+def _render(table: Table) -> str:
+    """``table`` as plain text: no colour, no markup, never wrapped, the same in a pipe or a tty."""
+    buffer = io.StringIO()
+    Console(
+        file=buffer,
+        width=_RENDER_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    ).print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
 def _git(*args: str) -> str:

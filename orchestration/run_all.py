@@ -27,6 +27,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from rich.box import Box
+from rich.console import Console
+from rich.table import Table
 
 import settings
 from lake.locks import LockTimeoutError, build_lock
@@ -47,6 +50,11 @@ MARTS_JOB = settings.MARTS_JOB_NAME
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 _EXCEPTION_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception|Failure): ")
 DBT_LOG_TAIL_LINES = 40
+# Summary table: header, one ASCII rule, rows; no other lines. ASCII because box-drawing
+# characters are East Asian "ambiguous" and take two columns in many CJK terminals.
+_HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+# Wide enough that rich never wraps or shrinks the table, however long a release id is.
+_RENDER_WIDTH = 100_000
 
 SUMMARY_SQL = """
 with projects as (
@@ -214,33 +222,72 @@ def read_summary(warehouse: Path) -> list[tuple]:
 
 
 def format_summary(rows: list[tuple]) -> str:
-    """The summary as a fixed-width text table, then a warning for releases without a year.
+    """The summary as a text table, then a warning for releases without a year.
 
+    rich lays the table out because it measures 万元 and 合计 as terminals draw them (two
+    columns a character); widths counted with ``len()`` pushed those headers out of line.
     A release without a budget year is left out of the year-over-year marts; saying so here
     is the only place a ``make run`` user would notice.
     """
-    header = (
-        f"{'release':<46} {'year':>4} {'units':>5} {'projects':>8} {'Σ total 万元':>14}"
-        f" {'合计 万元':>14}  reconciliation"
+    table = Table(
+        box=_HEADER_RULE,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="",
+        highlight=False,
     )
-    lines = [header, "-" * len(header)]
+    table.add_column("release", no_wrap=True)
+    for name in ("year", "units", "projects", "Σ total 万元", "合计 万元"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("reconciliation", no_wrap=True)
     without_year = []
     for release_id, year, n_units, n_projects, total, declared, exact, rounding, mismatch in rows:
-        declared_text = f"{declared:,.2f}" if declared is not None else "—"
         if year is None:
             without_year.append(release_id)
-        year_text = str(year) if year is not None else "?"
-        lines.append(
-            f"{release_id:<46} {year_text:>4} {n_units:>5} {n_projects:>8} {total:>14,.2f}"
-            f" {declared_text:>14}  {exact} exact, {rounding} rounding, {mismatch} mismatch"
+        table.add_row(
+            release_id,
+            str(year) if year is not None else "?",
+            str(n_units),
+            str(n_projects),
+            f"{total:,.2f}",
+            f"{declared:,.2f}" if declared is not None else "—",
+            f"{exact} exact, {rounding} rounding, {mismatch} mismatch",
         )
+    text = _render(table)
     if without_year:
-        lines.append(
-            f"\nwarning: {len(without_year)} release(s) without a budget year (no sidecar"
+        text += (
+            f"\n\nwarning: {len(without_year)} release(s) without a budget year (no sidecar"
             " budget_year, no year in the title/header), left out of the year-over-year marts: "
             + ", ".join(without_year)
         )
-    return "\n".join(lines)
+    return text
+
+
+def format_runs(runs: list[RunOutcome]) -> str:
+    """One line per run: its label, ok or FAILED, seconds; aligned however long a span is."""
+    table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+    table.add_column("run", no_wrap=True)
+    table.add_column("status", justify="right", no_wrap=True)
+    table.add_column("seconds", justify="right", no_wrap=True)
+    for run in runs:
+        table.add_row(run.label, "ok" if run.success else "FAILED", f"{run.seconds:.1f}s")
+    return _render(table)
+
+
+def _render(table: Table) -> str:
+    """``table`` as plain text: no colour, no markup, never wrapped, the same in a pipe or a tty."""
+    buffer = io.StringIO()
+    Console(
+        file=buffer,
+        width=_RENDER_WIDTH,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    ).print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
 def main() -> int:
@@ -253,9 +300,7 @@ def main() -> int:
     except LockTimeoutError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
-    for run in result.runs:
-        status = "ok" if run.success else "FAILED"
-        print(f"{run.label:<60} {status:>6} {run.seconds:6.1f}s")
+    print(format_runs(result.runs))
     summary_read = False
     print()
     try:

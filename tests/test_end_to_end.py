@@ -163,6 +163,17 @@ def test_run_all_summary_warns_that_the_samples_state_no_budget_year(pipeline):
     assert "warning: 5 release(s) without a budget year" in summary
 
 
+def test_readme_pastes_the_summary_make_run_prints_on_the_samples(pipeline):
+    from orchestration.run_all import format_summary, read_summary
+
+    _, lake = pipeline
+    readme = (RAW_DIR.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What `make run` prints on the five samples", 1)[1]
+    pasted = section.split("```\n", 2)[1].rstrip("\n")
+
+    assert pasted == format_summary(read_summary(lake / "warehouse.duckdb"))
+
+
 def test_sql_reconciliation_agrees_with_the_python_checks(warehouse):
     # The rules live once, in parsers/reconciliation.py: the Dagster checks judge its rows and
     # the lake carries them to marts.reconciliation. Every figure and status arrives unchanged.

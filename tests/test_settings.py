@@ -12,7 +12,10 @@ def test_dbt_profile_reads_the_warehouse_variable_named_in_settings():
 
 def test_makefile_exports_the_dagster_home_named_in_settings():
     makefile = (settings.REPO_DIR / "Makefile").read_text(encoding="utf-8")
-    assert f"export {settings.DAGSTER_HOME_ENV} ?= $(CURDIR)/{settings.DEFAULT_DAGSTER_HOME.name}" in makefile
+    assert (
+        f"export {settings.DAGSTER_HOME_ENV} ?= $(CURDIR)/{settings.DEFAULT_DAGSTER_HOME.name}"
+        in makefile
+    )
 
 
 def test_warehouse_path_follows_explicit_then_environment_then_lake(monkeypatch, tmp_path):

@@ -1,9 +1,10 @@
 """``make bench`` leaves tracked files alone; the committed baseline changes only on purpose."""
 
+import copy
 import json
 import subprocess
 
-from bench.run import BASELINE_NAME, LATEST_NAME, RESULTS_DIR, main, summarise
+from bench.run import BASELINE_NAME, LATEST_NAME, RESULTS_DIR, format_table, main, summarise
 
 REPO_DIR = RESULTS_DIR.parent.parent
 
@@ -68,3 +69,39 @@ def test_parse_pass_reports_cpu_time_beside_wall_time_on_the_samples():
     assert rows > 2000  # the five samples hold 400-odd projects and 2,000-odd indicators
     assert cpu_seconds > 0
     assert seconds > 0
+
+
+def test_table_lines_up_now_and_baseline_under_their_headers():
+    # The committed baseline, plus the two figures it predates, stands for a finished run.
+    baseline = json.loads((RESULTS_DIR / BASELINE_NAME).read_text(encoding="utf-8"))
+    results = copy.deepcopy(baseline)
+    results["scale_platform"]["new_release"] = {
+        "total_s": 41.5,
+        "release_job_s": 3.5,
+        "marts_job_s": 38.0,
+    }
+    results["dagster_event"] = {"sqlite_ms": 12.5, "postgres_ms": None}
+
+    table, meta = format_table(results, baseline).split("\n\n")
+    header, rule, *rows = table.splitlines()
+
+    assert set(rule) == {"-"}
+    assert meta.startswith("2 cores; load average")
+    by_label = {row.split("  ")[0]: row for row in rows}
+    scale = by_label["platform, 1000 generated, cold: s"]
+    overhead = by_label["overhead: platform / baseline at 1000"]
+    peak = by_label["platform, 1000 generated: peak MB"]
+
+    def end(line: str, text: str) -> int:
+        return line.index(text) + len(text)
+
+    def last_end(line: str, text: str) -> int:
+        return line.rindex(text) + len(text)
+
+    # The figures line up digit under digit, an overhead's x after its figure.
+    assert end(scale, "92.54") == end(overhead, "2.90") == end(peak, "1,182.00")
+    assert end(scale, "92.54") == end(header, "now")
+    assert overhead.endswith("2.90 x")
+    assert end(scale, "93.74") == last_end(peak, "1,182.00") == end(header, "baseline")
+    assert scale.index("<= 90  MISSED") == peak.index("< 2048  ok") == header.index("target")
+    assert "one Dagster event, Postgres: ms" not in by_label
