@@ -37,6 +37,7 @@ from parsers.model import (
     Warning_,
     zero_amounts,
 )
+from parsers.reconciliation import ROUNDING_TOLERANCE_WAN
 from parsers.text import clean_cell, clean_name
 
 LAYOUT = "guangzhou_rows"
@@ -573,7 +574,7 @@ def _find_unit_rows(
         row = body[index]
         declared = _amounts(row, currency, path)["total"]
         children = [_amounts(child, currency, path)["total"] for child in body[index + 1 : end]]
-        tolerance = Decimal("0.005") * max(len(children), 1)
+        tolerance = ROUNDING_TOLERANCE_WAN * max(len(children), 1)
         name = clean_name(row.text("name"))
         if children and abs(declared - sum(children, Decimal(0))) <= tolerance:
             units.add(id(row))
