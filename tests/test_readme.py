@@ -208,3 +208,30 @@ def test_budget_marts_query_refuses_what_the_readme_rules_out(small_warehouse, r
     assert len(completed.stderr.strip().splitlines()) == 1
     with duckdb.connect(str(small_warehouse), read_only=True) as connection:
         assert connection.execute("select count(*) from marts.fct_projects").fetchone() == (2,)
+
+
+def test_the_limits_the_readme_quotes_are_the_defaults():
+    from orchestration.partitions import RELEASES_PER_BACKFILL_RUN
+    from settings import (
+        BUILD_LOCK_TIMEOUT_ENV,
+        DEFAULT_BUILD_LOCK_TIMEOUT_SECONDS,
+        DEFAULT_MAX_RELEASE_MB,
+        MAX_RELEASE_MB_ENV,
+    )
+
+    assert f"at most {DEFAULT_MAX_RELEASE_MB:g} MB (`{MAX_RELEASE_MB_ENV}`)" in README
+    assert f"`{BUILD_LOCK_TIMEOUT_ENV}` ({DEFAULT_BUILD_LOCK_TIMEOUT_SECONDS:g})" in README
+    assert f"one run per span of up to {RELEASES_PER_BACKFILL_RUN} releases" in " ".join(
+        README.split()
+    )
+
+
+def test_every_orchestration_module_is_in_the_readme_layout():
+    (row,) = [line for line in README.splitlines() if line.startswith("| `orchestration/` |")]
+    modules = {
+        path.relative_to(REPO_DIR / "orchestration").as_posix()
+        for path in (REPO_DIR / "orchestration").rglob("*.py")
+        if path.name != "__init__.py"
+    }
+
+    assert {module for module in modules if f"`{module}`" not in row} == set()
