@@ -27,8 +27,8 @@ Scenarios (docs/benchmarks.md explains each):
    lake (``release_job`` + ``marts_job``: new_release_at_scale_s); and the baseline on the
    same data.
 5. dagster_event: what one Dagster event costs to record, on the sqlite instance ``make run``
-   uses and on Postgres (a throwaway PostgreSQL 15 server, bench/postgres.py): the median of
-   many runless asset materialisations, the event every release and dbt model records.
+   uses and on Postgres (a throwaway PostgreSQL 15 server, bench/postgres.py): bench/event_cost.py's
+   median of 200 runless asset materialisations, the event every release and dbt model records.
 """
 
 from __future__ import annotations
@@ -74,8 +74,6 @@ TARGETS = {
     "scale_s": ("<=", 90.0),
     "scale_peak_mb": ("<", 2048.0),
 }
-EVENT_SAMPLES = 300
-EVENT_WARMUP = 20
 PARSER_GENERATED_RELEASES = 30
 EXTRA_RELEASE_SEED = 99
 
@@ -322,32 +320,18 @@ def worker_loader(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _event_ms(instance: Any, samples: int) -> float:
-    """Median milliseconds to record one runless asset materialisation on ``instance``."""
-    import dagster as dg
-
-    key = dg.AssetKey(["bench", "event"])
-    timings = []
-    for n in range(EVENT_WARMUP + samples):
-        started = time.perf_counter()
-        instance.report_runless_asset_event(
-            dg.AssetMaterialization(asset_key=key, metadata={"n": n})
-        )
-        timings.append(time.perf_counter() - started)
-    return round(statistics.median(timings[EVENT_WARMUP:]) * 1000, 2)
-
-
 def worker_dagster_event(spec: dict[str, Any]) -> dict[str, Any]:
     """One event's cost on the sqlite instance and on Postgres, each a fresh ``dagster.yaml``."""
     import dagster as dg
 
+    from bench.event_cost import event_ms
     from bench.postgres import find_pg_bin, throwaway_postgres
 
     root = Path(spec["root"])
-    out: dict[str, Any] = {"samples": spec["samples"]}
+    out: dict[str, Any] = {}
     write_dagster_yaml(root / "sqlite_home")
     with dg.DagsterInstance.from_config(str(root / "sqlite_home")) as instance:
-        out["sqlite_ms"] = _event_ms(instance, spec["samples"])
+        out["sqlite_ms"] = round(event_ms(instance), 2)
     if find_pg_bin() is None:
         out["postgres_ms"] = None
         out["postgres_note"] = "PostgreSQL (initdb) not installed: not measured"
@@ -356,7 +340,7 @@ def worker_dagster_event(spec: dict[str, Any]) -> dict[str, Any]:
         os.environ.update(server.env())
         write_dagster_yaml(root / "postgres_home", postgres=True)
         with dg.DagsterInstance.from_config(str(root / "postgres_home")) as instance:
-            out["postgres_ms"] = _event_ms(instance, spec["samples"])
+            out["postgres_ms"] = round(event_ms(instance), 2)
     return out
 
 
@@ -476,7 +460,7 @@ def run_benchmark(releases: int, seed: int, quick: bool) -> dict[str, Any]:
     _say("the cost of one Dagster event, sqlite and Postgres …")
     results["dagster_event"] = _run_worker(
         "dagster_event",
-        {"root": str(work / "dagster_event"), "samples": 50 if quick else EVENT_SAMPLES},
+        {"root": str(work / "dagster_event")},
         log,
     )
     results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
