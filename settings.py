@@ -24,6 +24,8 @@ WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 BUILD_LOCK_TIMEOUT_ENV = "BUDGET_BUILD_LOCK_TIMEOUT_SECONDS"
 MAX_RELEASE_MB_ENV = "BUDGET_MAX_RELEASE_MB"
+# dbt's spark target: the one folder its warehouse, metastore and temp files live in (absolute).
+SPARK_DIR_ENV = "BUDGET_SPARK_DIR"
 # The production Dagster instance's Postgres (orchestration/instance_config.py --postgres).
 DAGSTER_PG_HOST_ENV = "DAGSTER_PG_HOST"
 DAGSTER_PG_PORT_ENV = "DAGSTER_PG_PORT"

@@ -10,6 +10,13 @@ def test_dbt_profile_reads_the_warehouse_variable_named_in_settings():
     assert f"env_var('{settings.WAREHOUSE_PATH_ENV}'" in profile
 
 
+def test_dbt_spark_profile_keeps_every_folder_under_the_variable_named_in_settings():
+    profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    spark_target = profile.split("    spark:\n", 1)[1]
+    for folder in ("spark-warehouse", "metastore_db", "derby", "tmp"):
+        assert f"{{{{ env_var('{settings.SPARK_DIR_ENV}') }}}}/{folder}" in spark_target
+
+
 def test_makefile_exports_the_dagster_home_named_in_settings():
     makefile = (settings.REPO_DIR / "Makefile").read_text(encoding="utf-8")
     assert (

@@ -5,7 +5,7 @@
 
     completeness_score = sum over seeds/completeness_weights.csv of weight x figure_column, where
     each figure_column is a column of the mart in [0, 1]. The weights live only in the seed; the
-    CASE below only says which column a figure_column names, and fails loudly (error()) on a
+    CASE below only says which column a figure_column names, and fails loudly (raise_sql_error) on a
     figure_column it does not know, so a seed row can never silently weigh nothing.
 
     Arguments
@@ -31,9 +31,11 @@
 
 with
 
+-- Only the releases an incremental run rewrites (macros/incremental_releases.sql).
 coverage as (
 
     select * from {{ ref('int_project_indicator_coverage') }}
+    where {{ release_scope_filter() }}
 
 ),
 
@@ -98,7 +100,7 @@ scores as (
                 {%- for column in figure_columns %}
                 when '{{ column }}' then figures.{{ column }}
                 {%- endfor %}
-                else error('completeness_weights.csv: unknown figure_column ' || completeness_weights.figure_column)
+                else {{ raise_sql_error("'completeness_weights.csv: unknown figure_column ' || completeness_weights.figure_column") }}
             end
         ), 6) as completeness_score
     from figures

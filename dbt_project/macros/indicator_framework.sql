@@ -5,5 +5,5 @@
     Blank names become null: a level that is not printed is "not printed", never "unknown".
 -#}
 {% macro level_name_key(expression) -%}
-    nullif(regexp_replace(coalesce({{ expression }}, ''), '[\s\x{3000}]', '', 'g'), '')
+    nullif({{ remove_whitespace('coalesce(' ~ expression ~ ", '')") }}, '')
 {%- endmacro %}

@@ -48,7 +48,7 @@ indicator_figures as (
         bool_or(level1_dimension = 'output' and level2_dimension = 'quality') as covers_quality,
         bool_or(level1_dimension = 'output' and level2_dimension = 'timeliness') as covers_timeliness,
         bool_or(
-            target_kind = 'placeholder' or list_contains(string_split(flags, ';'), 'placeholder')
+            target_kind = 'placeholder' or {{ delimited_list_contains('flags', ';', 'placeholder') }}
         ) as has_placeholder_indicator
     from indicators
     group by project_id
@@ -96,8 +96,8 @@ coverage as (
 strictness as (
 
     -- A project is strictly complete when every requirement of the seed holds. The CASE only says
-    -- which project column a component names; error() stops the build on a component it does not
-    -- know, so a requirement can never be skipped silently.
+    -- which project column a component names; raise_sql_error stops the build on a component it
+    -- does not know, so a requirement can never be skipped silently.
     select
         coverage.project_id,
         bool_and(
@@ -114,7 +114,7 @@ strictness as (
                     and coverage.quantified_target_count = coverage.indicator_count
                 when 'goal_present' then coverage.has_goal
                 when 'placeholder_free' then not coverage.has_placeholder
-                else error('completeness_weights.csv: unknown component ' || completeness_weights.component)
+                else {{ raise_sql_error("'completeness_weights.csv: unknown component ' || completeness_weights.component") }}
             end
         ) as is_strictly_complete
     from coverage

@@ -7,12 +7,14 @@ with
 indicators as (
 
     select * from {{ ref('int_indicators_mapped') }}
+    where {{ release_scope_filter() }}
 
 ),
 
 projects as (
 
     select * from {{ ref('fct_projects') }}
+    where {{ release_scope_filter() }}
 
 ),
 

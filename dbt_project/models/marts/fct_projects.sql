@@ -5,12 +5,14 @@ with
 projects as (
 
     select * from {{ ref('int_projects_categorised') }}
+    where {{ release_scope_filter() }}
 
 ),
 
 releases as (
 
     select * from {{ ref('stg_lake__releases') }}
+    where {{ release_scope_filter() }}
 
 ),
 

@@ -7,6 +7,7 @@ with
 figures as (
 
     select * from {{ ref('stg_lake__reconciliation') }}
+    where {{ release_scope_filter() }}
 
 ),
 

@@ -9,6 +9,7 @@ with
 projects as (
 
     select * from {{ ref('fct_projects') }}
+    where {{ release_scope_filter() }}
 
 ),
 

@@ -53,9 +53,9 @@ select
     min(printed_name_zh) as printed_name_zh,
     count(*) as indicator_count,
     count(distinct project_id) as project_count,
-    string_agg(distinct release_id, ';' order by release_id) as release_ids,
+    {{ distinct_sorted_string_agg('release_id', ';') }} as release_ids,
     min(indicator_id) as example_indicator_id,
-    arg_min(source_file, indicator_id) as example_source_file,
-    arg_min(source_line, indicator_id) as example_source_line
+    min_by(source_file, indicator_id) as example_source_file,
+    min_by(source_line, indicator_id) as example_source_line
 from unknown
 group by level_slot, name_key

@@ -44,7 +44,7 @@ unaccepted as (
             {%- endif %}
         {%- endfor %}
         case
-            when {{ column }} not in ({{ literals | join(", ") }}) then cast({{ column }} as varchar)
+            when {{ column }} not in ({{ literals | join(", ") }}) then cast({{ column }} as string)
         end as unaccepted_{{ loop.index }}{{ "," if not loop.last }}
         {%- endfor %}
     from {{ model }}

@@ -11,14 +11,14 @@ renamed as (
     select
 
         ----------  ids
-        cast(unit_id as varchar) as unit_id,
-        cast(release_id as varchar) as release_id,
-        cast(unit_code as varchar) as unit_code,
+        cast(unit_id as string) as unit_id,
+        cast(release_id as string) as release_id,
+        cast(unit_code as string) as unit_code,
         cast(unit_seq as bigint) as unit_seq,
 
         ----------  text
-        cast(unit_name_zh as varchar) as unit_name_zh,
-        cast(unit_name_key as varchar) as unit_name_key,
+        cast(unit_name_zh as string) as unit_name_zh,
+        cast(unit_name_key as string) as unit_name_key,
 
         ----------  declared subtotals (万元); null where the document declares none
         {{ wan('declared_total_wan') }} as declared_total_wan,
@@ -30,7 +30,7 @@ renamed as (
         coalesce(cast(has_declared_totals as boolean), false) as has_declared_totals,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
+        cast(source_file as string) as source_file,
         cast(source_line as bigint) as source_line
 
     from source

@@ -11,10 +11,10 @@ renamed as (
     select
 
         ----------  ids
-        cast(release_id as varchar) as release_id,
+        cast(release_id as string) as release_id,
 
         ----------  text
-        cast(subject as varchar) as subject_zh,
+        cast(subject as string) as subject_zh,
 
         ----------  declared grand totals (万元)
         {{ wan('total_wan') }} as total_wan,
@@ -23,7 +23,7 @@ renamed as (
         {{ wan('other_wan') }} as other_wan,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
+        cast(source_file as string) as source_file,
         cast(source_line as bigint) as source_line
 
     from source

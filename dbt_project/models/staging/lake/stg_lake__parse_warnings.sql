@@ -11,14 +11,14 @@ renamed as (
     select
 
         ----------  ids
-        cast(release_id as varchar) as release_id,
+        cast(release_id as string) as release_id,
 
         ----------  text
-        cast(code as varchar) as warning_code,
-        cast(message as varchar) as message,
+        cast(code as string) as warning_code,
+        cast(message as string) as message,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
+        cast(source_file as string) as source_file,
         cast(source_line as bigint) as source_line
 
     from source

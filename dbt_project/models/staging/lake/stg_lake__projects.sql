@@ -11,21 +11,21 @@ renamed as (
     select
 
         ----------  ids
-        cast(project_id as varchar) as project_id,
-        cast(release_id as varchar) as release_id,
-        cast(unit_id as varchar) as unit_id,
+        cast(project_id as string) as project_id,
+        cast(release_id as string) as release_id,
+        cast(unit_id as string) as unit_id,
         cast(project_seq as bigint) as project_seq,
 
         ----------  text
-        cast(unit_name_zh as varchar) as unit_name_zh,
-        cast(project_name_zh as varchar) as project_name_zh,
-        cast(project_name_key as varchar) as project_name_key,
-        cast(goal_zh as varchar) as goal_zh,
-        cast(purpose_zh as varchar) as purpose_zh,
-        cast(indicators_raw_zh as varchar) as indicators_raw_zh,
-        cast(currency_unit_zh as varchar) as currency_unit_zh,
-        cast(amount_conversion as varchar) as amount_conversion,
-        coalesce(cast(flags as varchar), '') as flags,
+        cast(unit_name_zh as string) as unit_name_zh,
+        cast(project_name_zh as string) as project_name_zh,
+        cast(project_name_key as string) as project_name_key,
+        cast(goal_zh as string) as goal_zh,
+        cast(purpose_zh as string) as purpose_zh,
+        cast(indicators_raw_zh as string) as indicators_raw_zh,
+        cast(currency_unit_zh as string) as currency_unit_zh,
+        cast(amount_conversion as string) as amount_conversion,
+        coalesce(cast(flags as string), '') as flags,
 
         ----------  amounts (万元)
         {{ wan('total_wan') }} as total_wan,
@@ -42,7 +42,7 @@ renamed as (
         coalesce(cast(is_bond_table as boolean), false) as is_bond_table,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
+        cast(source_file as string) as source_file,
         cast(source_line as bigint) as source_line,
         cast(source_line_end as bigint) as source_line_end
 

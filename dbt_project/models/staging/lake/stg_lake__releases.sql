@@ -11,19 +11,19 @@ renamed as (
     select
 
         ----------  ids
-        cast(release_id as varchar) as release_id,
+        cast(release_id as string) as release_id,
 
         ----------  text
-        cast(department_zh as varchar) as department_zh,
-        cast(department_source as varchar) as department_source,
-        cast(department_key as varchar) as department_key,
-        cast(layout as varchar) as layout,
-        cast(encoding as varchar) as encoding,
-        cast(currency_unit_zh as varchar) as currency_unit_zh,
-        cast(publisher_zh as varchar) as publisher_zh,
-        cast(source_url as varchar) as source_url,
-        cast(parser_version as varchar) as parser_version,
-        cast(budget_year_source as varchar) as budget_year_source,
+        cast(department_zh as string) as department_zh,
+        cast(department_source as string) as department_source,
+        cast(department_key as string) as department_key,
+        cast(layout as string) as layout,
+        cast(encoding as string) as encoding,
+        cast(currency_unit_zh as string) as currency_unit_zh,
+        cast(publisher_zh as string) as publisher_zh,
+        cast(source_url as string) as source_url,
+        cast(parser_version as string) as parser_version,
+        cast(budget_year_source as string) as budget_year_source,
 
         ----------  numerics
         cast(budget_year as bigint) as budget_year,
@@ -36,8 +36,8 @@ renamed as (
         cast(published_on as date) as published_on,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
-        cast(source_sha256 as varchar) as source_sha256,
+        cast(source_file as string) as source_file,
+        cast(source_sha256 as string) as source_sha256,
         cast(source_line as bigint) as source_line
 
     from source

@@ -1,0 +1,86 @@
+"""dbt on local Apache Spark (target ``spark``): the environment one build needs, and the build.
+
+Every Spark build gets one work folder (``BUDGET_SPARK_DIR``): Spark's warehouse, the Derby
+metastore and every temporary file live there. Derby lets one process open a metastore, so two
+builds at once need two folders; deleting the folder removes every trace (Spark otherwise leaves
+``spark-*``, ``blockmgr-*`` and ``*_resources`` folders in the system temp folder). Used by the
+Spark tests (tests/spark) and ``make bench`` with ``BENCH_SPARK=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import settings
+
+# The metastore and the driver listen on loopback only: no DNS lookup of the host name, no
+# network needed.
+SPARK_LOCAL_IP = "127.0.0.1"
+
+
+def java_available() -> bool:
+    """Whether a ``java`` the Spark driver can start is on the PATH (pyspark brings no JVM)."""
+    return shutil.which("java") is not None
+
+
+def spark_environment(work_dir: Path, lake_dir: Path) -> dict[str, str]:
+    """The process environment for dbt's ``spark`` target over ``lake_dir``, in ``work_dir``."""
+    work_dir = Path(work_dir).resolve()
+    (work_dir / "tmp").mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        settings.LAKE_DIR_ENV: str(Path(lake_dir).resolve()),
+        settings.SPARK_DIR_ENV: str(work_dir),
+        "SPARK_LOCAL_IP": SPARK_LOCAL_IP,
+        "TMPDIR": str(work_dir / "tmp"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def dbt_spark_command(args: list[str], lake_dir: Path, work_dir: Path) -> float:
+    """Run the venv's dbt with ``--target spark``; return wall seconds. Raises on failure.
+
+    dbt's target folder and logs go to ``work_dir`` too, so one build never reads another's
+    partial-parse state.
+    """
+    env = spark_environment(work_dir, lake_dir)
+    dbt = Path(sys.executable).with_name("dbt")
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [
+            str(dbt if dbt.exists() else "dbt"),
+            *args,
+            "--target",
+            "spark",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(Path(work_dir) / "dbt_target"),
+            "--log-path",
+            str(Path(work_dir) / "dbt_target"),
+        ],
+        cwd=settings.DBT_PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        tail = "\n".join(completed.stdout.splitlines()[-30:])
+        raise RuntimeError(f"dbt {' '.join(args)} --target spark failed:\n{tail}")
+    return seconds
+
+
+def spark_table_glob(work_dir: Path, schema: str, table: str) -> str:
+    """The Parquet files of a managed Spark table (file_format parquet) in ``work_dir``.
+
+    Partitioned tables keep one ``release_id=<id>`` folder per release; ``_SUCCESS`` and
+    ``.crc`` files do not match.
+    """
+    return str(Path(work_dir) / "spark-warehouse" / f"{schema}.db" / table / "**" / "*.parquet")
