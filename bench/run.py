@@ -29,6 +29,10 @@ Scenarios (docs/benchmarks.md explains each):
 5. dagster_event: what one Dagster event costs to record, on the sqlite instance ``make run``
    uses and on Postgres (a throwaway PostgreSQL 15 server, bench/postgres.py): bench/event_cost.py's
    median of 200 runless asset materialisations, the event every release and dbt model records.
+6. scale_spark: the same dbt build as marts_job on the same lake, on Apache Spark in local mode
+   (dbt's ``spark`` target, bench/spark.py), reported without a target. Needs Java; skipped
+   with ``BENCH_SPARK=0``. It is the slowest scenario (a JVM, and per-query planning that
+   DuckDB does not have).
 """
 
 from __future__ import annotations
@@ -344,11 +348,36 @@ def worker_dagster_event(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def worker_spark(spec: dict[str, Any]) -> dict[str, Any]:
+    """marts_job's dbt build on Spark (target spark) over an existing lake, in a fresh folder."""
+    from bench.spark import dbt_spark_command
+    from orchestration.assets.dbt import DBT_BUILD_ARGS
+
+    work = Path(spec["root"]) / "spark"
+    try:
+        seconds = dbt_spark_command(list(DBT_BUILD_ARGS), Path(spec["lake"]), work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"build_s": round(seconds, 2), "releases": spec["releases"]}
+
+
 WORKERS = {
     "platform": worker_platform,
     "loader": worker_loader,
     "dagster_event": worker_dagster_event,
+    "spark": worker_spark,
 }
+
+
+def _spark_enabled() -> tuple[bool, str]:
+    """Whether to run scale_spark, and why not."""
+    from bench.spark import java_available
+
+    if os.environ.get("BENCH_SPARK", "1") == "0":
+        return False, "BENCH_SPARK=0"
+    if not java_available():
+        return False, "java is not on the PATH"
+    return True, ""
 
 
 def _run_worker(name: str, spec: dict[str, Any], log: Path) -> dict[str, Any]:
@@ -463,6 +492,20 @@ def run_benchmark(releases: int, seed: int, quick: bool) -> dict[str, Any]:
         {"root": str(work / "dagster_event")},
         log,
     )
+    spark_enabled, why_not = _spark_enabled()
+    if spark_enabled:
+        _say(f"dbt build on local Spark, {releases} generated releases …")
+        results["scale_spark"] = _run_worker(
+            "spark",
+            {
+                "root": str(work / "scale_spark"),
+                "lake": str(work / "scale_baseline" / "lake"),
+                "releases": releases,
+            },
+            log,
+        )
+    else:
+        results["scale_spark"] = {"skipped": why_not}
     results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["summary"] = summarise(results)
     if not os.environ.get("BENCH_KEEP"):
@@ -490,6 +533,8 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         ),
         "dagster_event_ms_sqlite": results["dagster_event"]["sqlite_ms"],
         "dagster_event_ms_postgres": results["dagster_event"]["postgres_ms"],
+        # No target: the same dbt build on local Spark, for comparison (None when skipped).
+        "spark_scale_s": results.get("scale_spark", {}).get("build_s"),
     }
 
 
@@ -575,6 +620,15 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
                 "one Dagster event, Postgres: ms",
                 "dagster_event_ms_postgres",
                 r["dagster_event"]["postgres_ms"],
+                "",
+            )
+        )
+    if r.get("scale_spark", {}).get("build_s") is not None:
+        rows.append(
+            (
+                f"dbt build on local Spark, {n} generated: s",
+                "spark_scale_s",
+                r["scale_spark"]["build_s"],
                 "",
             )
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,14 +98,22 @@ def connect(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def prepare_build(live: Path) -> Path:
-    """A fresh build file: remove what a killed build left, checking nobody holds it."""
+def prepare_build(live: Path, *, start_from_live: bool = False) -> Path:
+    """A fresh build file: remove what a killed build left, checking nobody holds it.
+
+    With ``start_from_live``, the build file starts as a copy of the live warehouse (when there
+    is one): the incremental marts (docs/scaling.md) rewrite only the changed releases' rows and
+    need the previous marts to be there. The live file is published checkpointed, so the copy is
+    complete without its ``.wal``.
+    """
     target = build_path(live)
     if target.exists():
         connect(target, read_only=False).close()  # raises WarehouseLockedError if held
     for leftover in (target, target.with_name(target.name + ".wal")):
         leftover.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if start_from_live and live.exists():
+        shutil.copyfile(live, target)
     return target
 
 

@@ -105,24 +105,30 @@
     {{ return('true' if ids is none else release_id_in('release_id', ids)) }}
 {%- endmacro %}
 
-{#- Whether the model a generic test is attached to documents a release_id column. -#}
-{% macro tested_model_has_release_id() -%}
+{#- Whether a generic test reads one release at a time: its model has a release_id column and
+    is a staging model (lake rows) or a release-keyed incremental mart. Tests of intermediate
+    views and of marts across releases (year over year) always read everything: there one
+    release can change the rows of another. -#}
+{% macro test_is_release_scoped() -%}
     {%- set attached = model.get('attached_node') if model is mapping else none -%}
     {%- set node = graph.nodes.get(attached) if attached else none -%}
-    {{ return(node is not none and 'release_id' in node.get('columns', {})) }}
+    {%- if node is none or 'release_id' not in node.get('columns', {}) -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(node.fqn[1] == 'staging' or node.config.materialized == 'incremental') }}
 {%- endmacro %}
 
 {#-
     dbt's get_where_subquery plus one placeholder (dbt documents overriding this macro for such
     placeholders): `__changed_releases__` in a test's `where` config becomes the release scope
-    (changed_releases_scope) when the tested model documents a release_id column, `true`
-    otherwise. dbt_project.yml sets it on every data test, so a data-triggered build given
+    (changed_releases_scope) on a test that reads one release at a time (test_is_release_scoped),
+    `true` otherwise. dbt_project.yml sets it on every data test, so a data-triggered build given
     changed_release_ids tests what changed and the nightly build, without the var, tests all.
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where and '__changed_releases__' in where -%}
-        {%- set scope = changed_releases_scope() if tested_model_has_release_id() else 'true' -%}
+        {%- set scope = changed_releases_scope() if test_is_release_scoped() else 'true' -%}
         {%- set where = where | replace('__changed_releases__', scope) -%}
     {%- endif -%}
     {%- if where and where | trim != 'true' -%}

@@ -64,6 +64,16 @@ def test_prepare_build_removes_what_a_killed_build_left(tmp_path):
     assert not building.exists()
 
 
+def test_prepare_build_starts_from_the_live_warehouse_for_an_incremental_build(tmp_path):
+    live = tmp_path / "warehouse.duckdb"
+    _write(live, "previous marts")
+
+    building = prepare_build(live, start_from_live=True)
+
+    assert _read(building) == "previous marts"
+    assert _read(live) == "previous marts"
+
+
 @pytest.fixture
 def holder(tmp_path):
     """Another process holding a write connection on a DuckDB file."""

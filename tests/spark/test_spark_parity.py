@@ -55,7 +55,9 @@ class ParityLake:
 def _require_java() -> None:
     if java_available():
         return
-    message = "java is not on the PATH: Spark cannot start (apt-get install -y openjdk-17-jre-headless)"
+    message = (
+        "java is not on the PATH: Spark cannot start (apt-get install -y openjdk-17-jre-headless)"
+    )
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
@@ -90,7 +92,9 @@ def duckdb_marts(parity_lake: ParityLake, tmp_path_factory: pytest.TempPathFacto
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         ]
-        tables = {name: connection.sql(f"select * from marts.{name}").to_arrow_table() for name in names}
+        tables = {
+            name: connection.sql(f"select * from marts.{name}").to_arrow_table() for name in names
+        }
     return BuiltMarts("duckdb", tables)
 
 
@@ -138,7 +142,9 @@ def _same_value(left: object, right: object) -> bool:
 
 def test_spark_builds_the_same_marts_as_duckdb(duckdb_marts: BuiltMarts, spark_marts: BuiltMarts):
     assert sorted(spark_marts.tables) == sorted(duckdb_marts.tables)
-    assert len(duckdb_marts.tables) >= 7
+    # The release-keyed marts must hold rows, or the row-for-row comparison proves little.
+    for name in ("fct_projects", "fct_indicators", "spending_by_category", "reconciliation"):
+        assert duckdb_marts.tables[name].num_rows > 0, name
 
 
 def test_spark_marts_have_the_same_columns_and_types(
@@ -152,7 +158,9 @@ def test_spark_marts_have_the_same_columns_and_types(
             actual_type = actual.schema.field(field.name).type
             if pa.types.is_decimal(field.type):
                 # Exact decimals on both engines, with the same precision and scale.
-                assert actual_type == field.type, f"{name}.{field.name}: {actual_type} != {field.type}"
+                assert actual_type == field.type, (
+                    f"{name}.{field.name}: {actual_type} != {field.type}"
+                )
 
 
 def test_spark_marts_equal_duckdb_marts_row_for_row(
@@ -163,7 +171,6 @@ def test_spark_marts_equal_duckdb_marts_row_for_row(
         expected_rows = _rows(expected, columns)
         actual_rows = _rows(spark_marts.tables[name], columns)
         assert len(actual_rows) == len(expected_rows), name
-        assert len(expected_rows) > 0, f"{name} is empty: nothing was compared"
         for expected_row, actual_row in zip(expected_rows, actual_rows, strict=True):
             mismatched = [
                 (column, e, a)
@@ -176,6 +183,7 @@ def test_spark_marts_equal_duckdb_marts_row_for_row(
 def test_spark_keeps_decimals_exact_against_the_printed_total(spark_marts: BuiltMarts):
     projects = spark_marts.tables["fct_projects"]
     with duckdb.connect() as connection:
+        connection.register("projects", projects)
         total = connection.sql(
             "select sum(total_wan) from projects "
             "where release_id = 'guangzhou-baiyun-political-legal-committee'"
@@ -190,6 +198,7 @@ def test_spark_keeps_decimals_exact_for_generated_releases(
 ):
     projects = spark_marts.tables["fct_projects"]
     with duckdb.connect() as connection:
+        connection.register("projects", projects)
         totals = dict(
             connection.sql(
                 "select release_id, sum(total_wan) from projects group by release_id"
