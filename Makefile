@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# dbt on Spark lives in a venv of its own (pyproject.toml, the `spark` extra, says why).
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+SPARK_PACKAGES := 'dbt-core>=1.11,<1.12' 'dbt-spark[session]==1.11.0' 'pyspark==4.3.0'
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
@@ -11,7 +15,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install run test dev lint dbt-parse dbt-docs clean report docs bench bench-baseline contract
 
-install: $(STAMP)
+install: $(STAMP) $(SPARK_STAMP)
 
 # Re-install only when the pins change. uv is fast; plain pip is the fallback.
 $(STAMP): pyproject.toml constraints.txt
@@ -22,6 +26,16 @@ $(STAMP): pyproject.toml constraints.txt
 		$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'; \
 	fi
 	@touch $(STAMP)
+
+# The same pins as pyproject's `spark` extra (tests/test_settings.py holds them together).
+$(SPARK_STAMP): pyproject.toml constraints.txt $(STAMP)
+	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	@if test -x $(BIN)/uv; then \
+		$(BIN)/uv pip install --python $(SPARK_VENV)/bin/python --compile-bytecode -q -c constraints.txt $(SPARK_PACKAGES); \
+	else \
+		$(SPARK_VENV)/bin/python -m pip install -q -c constraints.txt $(SPARK_PACKAGES); \
+	fi
+	@touch $(SPARK_STAMP)
 
 # Telemetry off, the duckdb_writer pool (one DuckDB writer), freshness, run monitoring and
 # retries: orchestration/instance_config.py explains each, and writes the file.

@@ -37,6 +37,8 @@ DAGSTER_PG_PASSWORD_ENV = "DAGSTER_PG_PASSWORD"
 DEFAULT_LAKE_DIR = REPO_DIR / "data_lake"
 DEFAULT_DAGSTER_HOME = REPO_DIR / ".dagster_home"
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+# dbt with dbt-spark and pyspark (`make install`); kept out of .venv, see pyproject's spark extra.
+SPARK_VENV_DIR = REPO_DIR / ".venv-spark"
 WAREHOUSE_FILE_NAME = "warehouse.duckdb"
 
 # Folders inside a lake.

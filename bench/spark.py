@@ -4,7 +4,10 @@ Every Spark build gets one work folder (``BUDGET_SPARK_DIR``): Spark's warehouse
 metastore and every temporary file live there. Derby lets one process open a metastore, so two
 builds at once need two folders; deleting the folder removes every trace (Spark otherwise leaves
 ``spark-*``, ``blockmgr-*`` and ``*_resources`` folders in the system temp folder). Used by the
-Spark tests (tests/spark) and ``make bench`` with ``BENCH_SPARK=1``.
+Spark tests (tests/spark) and ``make bench``.
+
+dbt runs from its own venv, ``.venv-spark`` (``make install``; pyproject's ``spark`` extra says
+why it is not .venv).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +23,14 @@ import settings
 # The metastore and the driver listen on loopback only: no DNS lookup of the host name, no
 # network needed.
 SPARK_LOCAL_IP = "127.0.0.1"
+
+
+def spark_dbt() -> Path:
+    """The dbt of .venv-spark; a one-line error naming the fix when it is not installed."""
+    dbt = settings.SPARK_VENV_DIR / "bin" / "dbt"
+    if not dbt.exists():
+        raise FileNotFoundError(f"{dbt} not found: run `make install` (it creates .venv-spark)")
+    return dbt
 
 
 def java_available() -> bool:
@@ -49,11 +59,11 @@ def dbt_spark_command(args: list[str], lake_dir: Path, work_dir: Path) -> float:
     partial-parse state.
     """
     env = spark_environment(work_dir, lake_dir)
-    dbt = Path(sys.executable).with_name("dbt")
+    dbt = spark_dbt()
     started = time.perf_counter()
     completed = subprocess.run(
         [
-            str(dbt if dbt.exists() else "dbt"),
+            str(dbt),
             *args,
             "--target",
             "spark",

@@ -40,3 +40,17 @@ def test_lake_folders_hang_off_the_lake_root(monkeypatch, tmp_path):
     assert settings.raw_dir() == root / "raw"
     assert settings.parquet_dir() == root / "parquet"
     assert settings.quarantine_dir() == root / "quarantine"
+
+
+def test_makefile_installs_the_spark_venv_with_the_pins_of_the_spark_extra():
+    import shlex
+    import tomllib
+
+    pyproject = tomllib.loads((settings.REPO_DIR / "pyproject.toml").read_text(encoding="utf-8"))
+    makefile = (settings.REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    line = next(row for row in makefile.splitlines() if row.startswith("SPARK_PACKAGES :="))
+    assert (
+        shlex.split(line.split(":=", 1)[1])
+        == pyproject["project"]["optional-dependencies"]["spark"]
+    )
+    assert f"SPARK_VENV := {settings.SPARK_VENV_DIR.name}" in makefile

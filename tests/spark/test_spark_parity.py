@@ -1,8 +1,10 @@
 """The same dbt project on DuckDB and on Apache Spark gives the same marts, row for row.
 
 One lake (the five committed samples plus three generated releases, both layouts) is built once
-with `dbt build` on each engine (target dev and target spark: seeds, models, data tests and unit
-tests); the module's tests then compare what each engine wrote. Spark runs in local mode inside
+on each engine (target dev and target spark) with the build the data-triggered marts_job runs:
+seeds, models and every data test, without the unit tests and seed-only tests (tests of code,
+not of data; they also pass on Spark, but cost a minute there). The module's tests then compare
+what each engine wrote. Spark runs in local mode inside
 its own dbt process, in a work folder of its own (warehouse, Derby metastore, temp files) that is
 deleted afterwards. Spark's marts are read from the Parquet files of its managed tables, so no
 second JVM is needed to read them back.
@@ -81,10 +83,19 @@ def parity_lake(tmp_path_factory: pytest.TempPathFactory) -> ParityLake:
 
 
 @pytest.fixture(scope="module")
-def duckdb_marts(parity_lake: ParityLake, tmp_path_factory: pytest.TempPathFactory) -> BuiltMarts:
+def build_args(dbt_manifest: Path) -> list[str]:
+    from orchestration.assets.dbt import DBT_BUILD_ARGS
+
+    return list(DBT_BUILD_ARGS)
+
+
+@pytest.fixture(scope="module")
+def duckdb_marts(
+    parity_lake: ParityLake, build_args: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> BuiltMarts:
     root = tmp_path_factory.mktemp("spark_parity_duckdb")
     warehouse = root / "warehouse.duckdb"
-    dbt_command(["build"], parity_lake.lake_dir, warehouse, root / "dbt_target")
+    dbt_command(build_args, parity_lake.lake_dir, warehouse, root / "dbt_target")
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         names = [
             row[0]
@@ -100,12 +111,12 @@ def duckdb_marts(parity_lake: ParityLake, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def spark_marts(
-    parity_lake: ParityLake, tmp_path_factory: pytest.TempPathFactory
+    parity_lake: ParityLake, build_args: list[str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BuiltMarts]:
     _require_java()
     work = tmp_path_factory.mktemp("spark_parity_spark")
     try:
-        dbt_spark_command(["build"], parity_lake.lake_dir, work)
+        dbt_spark_command(build_args, parity_lake.lake_dir, work)
         marts_dir = work / "spark-warehouse" / "marts.db"
         names = sorted(path.name for path in marts_dir.iterdir() if path.is_dir())
         with duckdb.connect() as connection:

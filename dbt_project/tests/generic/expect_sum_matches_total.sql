@@ -56,7 +56,8 @@ parents as (
     from {{ total_model }}
     {#- Scoped like the children (the test's where, macros/incremental_releases.sql): a parent of
         a release outside the scope would otherwise count as a parent whose children are lost. #}
-    where ({{ total_condition if total_condition is not none else 'true' }})
+    {#- `where true and (…)`: on Spark, `<table> where (…)` parses as an alias with a column list. #}
+    where true and ({{ total_condition if total_condition is not none else 'true' }})
     {%- if '__changed_releases__' in (config.get('where') or '') and test_is_release_scoped() %}
         and {{ changed_releases_scope() }}
     {%- endif %}
