@@ -52,7 +52,8 @@ figures as (
 
         ----------  counts
         count(*) as project_count,
-        sum(indicator_count) as indicator_count,
+        -- Integer sums cast to bigint: DuckDB sums integers to a 128-bit HUGEINT, Spark to bigint.
+        cast(sum(indicator_count) as bigint) as indicator_count,
         cast(sum(indicator_count) as double) / count(*) as indicators_per_project,
 
         ----------  level-1 coverage: share of projects with at least one indicator, in [0, 1]
@@ -73,7 +74,7 @@ figures as (
         coalesce(
             cast(sum(level2_resolved_count) as double) / nullif(sum(indicator_count), 0), 0
         ) as level2_resolved_share,
-        sum(unknown_level_name_count) as unknown_level_name_indicator_count,
+        cast(sum(unknown_level_name_count) as bigint) as unknown_level_name_indicator_count,
 
         ----------  goals and placeholders, shares of projects in [0, 1]
         avg(cast(has_goal as double)) as goal_present_share,

@@ -161,34 +161,45 @@ def test_spark_builds_the_same_marts_as_duckdb(duckdb_marts: BuiltMarts, spark_m
 def test_spark_marts_have_the_same_columns_and_types(
     duckdb_marts: BuiltMarts, spark_marts: BuiltMarts
 ):
+    different = []
     for name, expected in duckdb_marts.tables.items():
         actual = spark_marts.tables[name]
         # Spark stores a partition column last; columns are compared by name.
         assert sorted(actual.schema.names) == sorted(expected.schema.names), name
         for field in expected.schema:
+            # Exact decimals with the same precision and scale; integers, text, booleans and
+            # dates of the same type (a float's width aside).
             actual_type = actual.schema.field(field.name).type
-            if pa.types.is_decimal(field.type):
-                # Exact decimals on both engines, with the same precision and scale.
-                assert actual_type == field.type, (
-                    f"{name}.{field.name}: {actual_type} != {field.type}"
-                )
+            if actual_type != field.type and not (
+                pa.types.is_floating(actual_type) and pa.types.is_floating(field.type)
+            ):
+                different.append(f"{name}.{field.name}: spark {actual_type}, duckdb {field.type}")
+    assert not different
 
 
 def test_spark_marts_equal_duckdb_marts_row_for_row(
     duckdb_marts: BuiltMarts, spark_marts: BuiltMarts
 ):
+    different = []
     for name, expected in duckdb_marts.tables.items():
         columns = sorted(expected.schema.names)
         expected_rows = _rows(expected, columns)
         actual_rows = _rows(spark_marts.tables[name], columns)
-        assert len(actual_rows) == len(expected_rows), name
+        if len(actual_rows) != len(expected_rows):
+            different.append(
+                f"{name}: {len(actual_rows)} rows on spark, {len(expected_rows)} on duckdb"
+            )
+            continue
         for expected_row, actual_row in zip(expected_rows, actual_rows, strict=True):
             mismatched = [
                 (column, e, a)
                 for column, e, a in zip(columns, expected_row, actual_row, strict=True)
                 if not _same_value(e, a)
             ]
-            assert not mismatched, f"{name}: {mismatched}"
+            if mismatched:
+                different.append(f"{name}: {mismatched}")
+                break
+    assert not different
 
 
 def test_spark_keeps_decimals_exact_against_the_printed_total(spark_marts: BuiltMarts):

@@ -24,11 +24,12 @@ target_changes as (
     select
         project_key,
         budget_year,
-        sum(case when target_change = 'tightened' then 1 else 0 end) as n_targets_tightened,
-        sum(case when target_change = 'loosened' then 1 else 0 end) as n_targets_loosened,
-        sum(case when target_change = 'added' then 1 else 0 end) as n_indicators_added,
-        sum(case when target_change = 'dropped' then 1 else 0 end) as n_indicators_dropped,
-        sum(case when target_change is null then 1 else 0 end) as n_targets_changed_uncompared
+        -- bigint on every engine (DuckDB would sum to a 128-bit HUGEINT).
+        cast(sum(case when target_change = 'tightened' then 1 else 0 end) as bigint) as n_targets_tightened,
+        cast(sum(case when target_change = 'loosened' then 1 else 0 end) as bigint) as n_targets_loosened,
+        cast(sum(case when target_change = 'added' then 1 else 0 end) as bigint) as n_indicators_added,
+        cast(sum(case when target_change = 'dropped' then 1 else 0 end) as bigint) as n_indicators_dropped,
+        cast(sum(case when target_change is null then 1 else 0 end) as bigint) as n_targets_changed_uncompared
     from {{ ref('indicator_target_changes') }}
     group by project_key, budget_year
 
