@@ -209,7 +209,7 @@ def test_spark_keeps_decimals_exact_against_the_printed_total(spark_marts: Built
         total = connection.sql(
             "select sum(total_wan) from projects "
             "where release_id = 'guangzhou-baiyun-political-legal-committee'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     # 合计 as printed on line 10 of guangzhou-baiyun-political-legal-committee.txt.
     assert projects.schema.field("total_wan").type == pa.decimal128(18, 2)
     assert total == Decimal("1989.76")
