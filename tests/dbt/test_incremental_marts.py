@@ -24,6 +24,7 @@ import pytest
 
 from bench.generate import generate_releases
 from bench.paths import DBT_PROJECT_DIR, load_releases
+from lake.contract import TABLES as LAKE_TABLES
 from lake.writer import partition_dir
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -38,14 +39,6 @@ RELEASE_KEYED_MARTS = (
     "reconciliation",
     "indicator_completeness_by_department",
     "indicator_completeness_by_unit",
-)
-LAKE_TABLES = (
-    "releases",
-    "budget_units",
-    "declared_totals",
-    "projects",
-    "indicators",
-    "parse_warnings",
 )
 
 pytestmark = pytest.mark.slow

@@ -84,9 +84,9 @@ def parity_lake(tmp_path_factory: pytest.TempPathFactory) -> ParityLake:
 
 @pytest.fixture(scope="module")
 def build_args(dbt_manifest: Path) -> list[str]:
-    from orchestration.assets.dbt import DBT_BUILD_ARGS
+    from orchestration.assets.dbt import DBT_EXCLUDE
 
-    return list(DBT_BUILD_ARGS)
+    return ["build", "--exclude", DBT_EXCLUDE]
 
 
 @pytest.fixture(scope="module")

@@ -71,10 +71,11 @@ keyed as (
 
 select
     keyed.*,
-    row_number() over (
+    -- bigint on every engine (Spark's row_number is an int, DuckDB's a bigint).
+    cast(row_number() over (
         partition by department_id, budget_year, unit_match_key, project_name_key
         order by project_seq
-    ) as occurrence,
+    ) as bigint) as occurrence,
     count(*) over (
         partition by department_id, budget_year, unit_match_key, project_name_key
     ) as n_equal_names,

@@ -49,9 +49,10 @@ numbered as (
 
     select
         indicators.*,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number is an int, DuckDB's a bigint).
+        cast(row_number() over (
             partition by project_id, dimension, indicator_name_key order by indicator_seq
-        ) as occurrence,
+        ) as bigint) as occurrence,
         count(*) over (partition by project_id, dimension, indicator_name_key) as n_equal
     from indicators
 

@@ -22,7 +22,7 @@ final as (
             coalesce(unit_id, ''),
             coalesce(project_id, ''),
             funding_source,
-            cast(source_line as varchar)
+            cast(source_line as string)
         )) as reconciliation_id,
         release_id,
         level,

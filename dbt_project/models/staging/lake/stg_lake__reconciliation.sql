@@ -11,16 +11,16 @@ renamed as (
     select
 
         ----------  ids
-        cast(release_id as varchar) as release_id,
-        cast(unit_id as varchar) as unit_id,
-        cast(project_id as varchar) as project_id,
+        cast(release_id as string) as release_id,
+        cast(unit_id as string) as unit_id,
+        cast(project_id as string) as project_id,
 
         ----------  what is compared
-        cast(check_name as varchar) as check_name,
-        cast(level as varchar) as level,
-        cast(subject as varchar) as subject,
-        cast(entity_name_zh as varchar) as entity_name_zh,
-        cast(funding_source as varchar) as funding_source,
+        cast(check_name as string) as check_name,
+        cast(level as string) as level,
+        cast(subject as string) as subject,
+        cast(entity_name_zh as string) as entity_name_zh,
+        cast(funding_source as string) as funding_source,
 
         ----------  figures (万元) and verdict, as parsers/reconciliation.py computed them
         {{ wan('declared_wan') }} as declared_wan,
@@ -28,10 +28,10 @@ renamed as (
         {{ wan('difference_wan') }} as difference_wan,
         cast(tolerance_wan as decimal(18, 3)) as tolerance_wan,
         cast(n_summed as bigint) as n_summed,
-        cast(status as varchar) as status,
+        cast(status as string) as status,
 
         ----------  provenance
-        cast(source_file as varchar) as source_file,
+        cast(source_file as string) as source_file,
         cast(source_line as bigint) as source_line
 
     from source
