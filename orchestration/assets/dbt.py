@@ -236,9 +236,11 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Lak
             except (IncompleteBuildError, WarehouseLockedError):
                 discard_build(live)
                 raise
-    except (LockTimeoutError, WarehouseLockedError) as error:
+    except WarehouseLockedError as error:
         context.log.warning(str(error))
         raise retry_when_locked() from error
-    except IncompleteBuildError as error:
+    except (LockTimeoutError, IncompleteBuildError) as error:
+        # Another build held the build lock past its timeout (it already waited), or the build
+        # lacks its marts: a retry would wait or fail the same way.
         raise dg.Failure(description=str(error)) from error
     context.log.info(f"published {live}")
