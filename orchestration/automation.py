@@ -6,8 +6,8 @@ the runs itself, so no sensor of ours decides when the lake or the marts run:
 - ``RELEASES_AUTOMATION`` on ``lake/release_tables``: a release partition runs when its raw
   file was (re-)reported since the partition was last requested (``raw_release_sensor`` or
   the nightly rebuild report it) and is not running already. The lake's
-  ``BackfillPolicy.single_run()`` makes Dagster launch one run per span of consecutive
-  partitions, so files dropped together are one run.
+  ``BackfillPolicy.multi_run(max_partitions_per_run=250)`` makes Dagster launch one run per
+  span of up to 250 consecutive partitions, so files dropped together are one run.
 - ``rebuild_after(LAKE_KEY)`` on every dbt asset (orchestration/assets/dbt.py): the dbt
   build runs once the lake was updated since the marts were last requested or materialised,
   and nothing it reads is running. Every dbt asset (seeds too) watches the lake itself, not
