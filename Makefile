@@ -69,8 +69,8 @@ contract: install
 	@$(BIN)/python -m lake.contract all
 
 lint: install
-	@$(BIN)/ruff check parsers lake orchestration analytics bench tests settings.py
-	@$(BIN)/ruff format --check parsers lake orchestration analytics bench tests settings.py
+	@$(BIN)/ruff check parsers lake orchestration analytics bench tests settings.py plain_text.py
+	@$(BIN)/ruff format --check parsers lake orchestration analytics bench tests settings.py plain_text.py
 
 # The analyst report from the built warehouse (run `make run` first): offline HTML, no scripts.
 report: install

@@ -14,23 +14,16 @@ rather than import this module (orchestration does not depend on analytics).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Collection, Sequence
 from decimal import Decimal
 
-from rich.box import Box
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console
-from rich.table import Table
 from rich.text import Text
+
+from plain_text import header_rule_table, render_plain
 
 ELLIPSIS = "…"
 NULL_TEXT = "NULL"
-# Header, then one ASCII rule across the whole table; no other lines. ASCII because box-drawing
-# characters are East Asian "ambiguous" and take two columns in many CJK terminals.
-HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
-# Wide enough that rich never wraps or shrinks a table: cells are cut by ``max_width`` instead.
-_RENDER_WIDTH = 100_000
 
 
 def display_width(text: str) -> int:
@@ -92,28 +85,11 @@ def format_table(
         text = format_cell(value)
         return Text(truncate(text, max_width) if max_width else text)
 
-    table = Table(
-        box=HEADER_RULE,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        header_style="",
-        highlight=False,
-    )
+    table = header_rule_table()
     for index, name in enumerate(columns):
         table.add_column(
             cell(name), justify="right" if index in aligned_right else "left", no_wrap=True
         )
     for row in rows:
         table.add_row(*(cell(value) for value in row))
-    buffer = io.StringIO()
-    Console(
-        file=buffer,
-        width=_RENDER_WIDTH,
-        color_system=None,
-        force_terminal=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    ).print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+    return render_plain(table)

@@ -53,23 +53,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rich.box import Box
-from rich.console import Console
-from rich.table import Table
-
 from bench.generate import generate_release, release_sizes, write_releases
 from bench.memory import PeakMemory
 from orchestration.instance_config import write_dagster_yaml
+from plain_text import header_rule_table, render_plain
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = REPO_DIR / "data_lake" / "raw"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BASELINE_NAME = "baseline.json"
 LATEST_NAME = "latest.json"
-# The result table: header, one ASCII rule, rows; no other lines (box-drawing characters take
-# two columns in many CJK terminals). Wide enough that rich never wraps or shrinks it.
-_HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
-_RENDER_WIDTH = 100_000
 TARGETS = {
     "parser_mb_s_per_core": (">=", 20.0),
     "samples_rebuild_s": ("<=", 15.0),
@@ -266,8 +259,6 @@ def _dbt_variants(lake: Path, root: Path) -> dict[str, float]:
 
 def _dbt_in_process(lake: Path, warehouse: Path, target: Path) -> dict[str, float]:
     """Run dbt in-process (dbtRunner), as a code server would: the second call pays no start-up."""
-    import io
-
     from dbt.cli.main import dbtRunner
 
     from bench.paths import DBT_PROJECT_DIR
@@ -633,14 +624,7 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
             )
         )
     prev = (previous or {}).get("summary", {})
-    table = Table(
-        box=_HEADER_RULE,
-        show_edge=False,
-        pad_edge=False,
-        padding=0,
-        header_style="",
-        highlight=False,
-    )
+    table = header_rule_table(padding=0)
     table.add_column("measure", no_wrap=True)
     table.add_column("now", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)  # the unit of a ratio (x): the figures stay in line
@@ -650,7 +634,7 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
         before = prev.get(key) if key else None
         before_text = f"{before:,.2f}" if isinstance(before, int | float) else ""
         table.add_row(label, f"{value:,.2f}", suffix, before_text, _check(key, value))
-    lines = [_render(table)]
+    lines = [render_plain(table)]
     meta = r["meta"]
     lines.append("")
     lines.append(
@@ -658,21 +642,6 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
         f"{meta['load_avg_at_end']}; {meta['generated_mb']} MB generated in {meta['generate_s']} s"
     )
     return "\n".join(lines)
-
-
-def _render(table: Table) -> str:
-    """``table`` as plain text: no colour, no markup, never wrapped, the same in a pipe or a tty."""
-    buffer = io.StringIO()
-    Console(
-        file=buffer,
-        width=_RENDER_WIDTH,
-        color_system=None,
-        force_terminal=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    ).print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 
 
 def _git(*args: str) -> str:

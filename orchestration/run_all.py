@@ -27,8 +27,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from rich.box import Box
-from rich.console import Console
 from rich.table import Table
 
 import settings
@@ -42,6 +40,7 @@ from orchestration.partitions import (
     release_ranges,
 )
 from orchestration.resources import LakeResource
+from plain_text import header_rule_table, render_plain
 
 RELEASE_JOB = settings.RELEASE_JOB_NAME
 MARTS_JOB = settings.MARTS_JOB_NAME
@@ -50,11 +49,6 @@ MARTS_JOB = settings.MARTS_JOB_NAME
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 _EXCEPTION_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)*\w*(?:Error|Exception|Failure): ")
 DBT_LOG_TAIL_LINES = 40
-# Summary table: header, one ASCII rule, rows; no other lines. ASCII because box-drawing
-# characters are East Asian "ambiguous" and take two columns in many CJK terminals.
-_HEADER_RULE = Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
-# Wide enough that rich never wraps or shrinks the table, however long a release id is.
-_RENDER_WIDTH = 100_000
 
 SUMMARY_SQL = """
 with projects as (
@@ -229,14 +223,7 @@ def format_summary(rows: list[tuple]) -> str:
     A release without a budget year is left out of the year-over-year marts; saying so here
     is the only place a ``make run`` user would notice.
     """
-    table = Table(
-        box=_HEADER_RULE,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        header_style="",
-        highlight=False,
-    )
+    table = header_rule_table()
     table.add_column("release", no_wrap=True)
     for name in ("year", "units", "projects", "Σ total 万元", "合计 万元"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -254,7 +241,7 @@ def format_summary(rows: list[tuple]) -> str:
             f"{declared:,.2f}" if declared is not None else "—",
             f"{exact} exact, {rounding} rounding, {mismatch} mismatch",
         )
-    text = _render(table)
+    text = render_plain(table)
     if without_year:
         text += (
             f"\n\nwarning: {len(without_year)} release(s) without a budget year (no sidecar"
@@ -272,22 +259,7 @@ def format_runs(runs: list[RunOutcome]) -> str:
     table.add_column("seconds", justify="right", no_wrap=True)
     for run in runs:
         table.add_row(run.label, "ok" if run.success else "FAILED", f"{run.seconds:.1f}s")
-    return _render(table)
-
-
-def _render(table: Table) -> str:
-    """``table`` as plain text: no colour, no markup, never wrapped, the same in a pipe or a tty."""
-    buffer = io.StringIO()
-    Console(
-        file=buffer,
-        width=_RENDER_WIDTH,
-        color_system=None,
-        force_terminal=False,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    ).print(table)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+    return render_plain(table)
 
 
 def main() -> int:
