@@ -11,6 +11,11 @@ marts counted it so. Now:
    one moved aside), then the release's manifest ``<lake>/published/<id>.json`` is written and
    the journal deleted (milliseconds).
 
+A release is withdrawn (its raw file gone: lake/withdraw.py) the same way, backwards: under the
+lock a journal ``{"withdraw": true}`` names a trash folder in ``.publishing/``, every partition
+folder of the release is renamed into it, then the manifest goes, then the journal, then the
+trash. A reader therefore sees all of the release's tables or none of them.
+
 A journal found later belongs to a publisher that died between two renames: whoever takes the
 lock next (the next publisher, or a warehouse build before it reads the lake) rolls it
 forward, since every staged table was complete before the journal was written. A staging
@@ -202,7 +207,53 @@ def _move(source: Path, target: Path) -> None:
     source.rename(target)
 
 
+def withdraw(lake_dir: Path, release_id: str) -> list[str]:
+    """Remove a published release: every table's partition and its manifest, together.
+
+    Call it holding the lake lock exclusively. Returns the tables whose partitions it removed
+    (none when the release was never published).
+    """
+    tables = _partition_tables(lake_dir, release_id)
+    if not tables and read_manifest(lake_dir, release_id) is None:
+        return []
+    trash = publishing_dir(lake_dir) / f"{release_id}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
+    journal = {"release_id": release_id, "withdraw": True, "trash": str(trash)}
+    _write_json(_journal_path(lake_dir, release_id), journal)
+    _roll_forward(lake_dir, journal)
+    return tables
+
+
+def _partition_tables(lake_dir: Path, release_id: str) -> list[str]:
+    """The tables that hold a partition folder of the release, whatever the lake contract says."""
+    parquet = Path(lake_dir) / PARQUET_DIR_NAME
+    if not parquet.is_dir():
+        return []
+    return sorted(
+        table.name
+        for table in parquet.iterdir()
+        if partition_dir(lake_dir, table.name, release_id).is_dir()
+    )
+
+
+def _roll_withdrawal_forward(lake_dir: Path, journal: dict) -> None:
+    release_id = journal["release_id"]
+    trash = Path(journal["trash"])
+    for table in _partition_tables(lake_dir, release_id):
+        _move(partition_dir(lake_dir, table, release_id), trash / table)
+    manifest = read_manifest(lake_dir, release_id)
+    if manifest is not None:
+        index = content_index_path(lake_dir, manifest.get("content_sha256") or "")
+        if index.is_file() and index.read_text(encoding="utf-8").strip() == release_id:
+            index.unlink()
+        manifest_path(lake_dir, release_id).unlink(missing_ok=True)
+    _journal_path(lake_dir, release_id).unlink(missing_ok=True)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
 def _roll_forward(lake_dir: Path, journal: dict) -> None:
+    if journal.get("withdraw"):
+        _roll_withdrawal_forward(lake_dir, journal)
+        return
     release_id = journal["release_id"]
     staged = Path(journal["staged"])
     for table in journal["tables"]:
@@ -240,7 +291,8 @@ def recover(lake_dir: Path) -> list[str]:
     journals = sorted(folder.glob(f"*{_JOURNAL_SUFFIX}")) if folder.is_dir() else []
     for journal_file in journals:
         journal = json.loads(journal_file.read_text(encoding="utf-8"))
-        LOGGER.warning("rolling forward the interrupted publication of %s", journal["release_id"])
+        what = "withdrawal" if journal.get("withdraw") else "publication"
+        LOGGER.warning("rolling forward the interrupted %s of %s", what, journal["release_id"])
         _roll_forward(lake_dir, journal)
         rolled.append(journal["release_id"])
     for staged in folder.iterdir() if folder.is_dir() else []:

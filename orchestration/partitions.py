@@ -5,8 +5,11 @@ module holds what Dagster needs on top: the partitions definition and run spans 
 """
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import dagster as dg
+
+from lake.withdraw import WithdrawnRelease, withdraw_vanished_releases
 
 RELEASE_PARTITIONS_NAME = "releases"
 
@@ -26,6 +29,20 @@ def register_releases(instance: dg.DagsterInstance, release_ids: list[str]) -> l
     if new:
         instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, new)
     return new
+
+
+def withdraw_vanished(instance: dg.DagsterInstance, lake_dir: Path) -> list[WithdrawnRelease]:
+    """Withdraw the releases whose raw file is gone from the lake, and drop their partitions.
+
+    ``make run``'s way; the raw sensor withdraws the same releases (lake/withdraw.py) and
+    deletes their partitions through its ``SensorResult``.
+    """
+    known = instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
+    withdrawn = withdraw_vanished_releases(lake_dir, known)
+    for release in withdrawn:
+        if release.release_id in known:
+            instance.delete_dynamic_partition(RELEASE_PARTITIONS_NAME, release.release_id)
+    return withdrawn
 
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"

@@ -1,6 +1,8 @@
 """Run the whole pipeline once, through Dagster, and print what came out (``make run``).
 
-1. register one dynamic partition per ``raw/*.txt``;
+1. withdraw the releases whose raw file is gone (lake partitions, manifest and Dagster partition;
+   one line each names the release and the file), then register one dynamic partition per
+   ``raw/*.txt``;
 2. run ``release_job`` once over all of them (parse → validate → reconcile → Parquet, in a pool
    of processes; one run, not one per release: docs/benchmarks.md);
 3. run ``marts_job`` (dbt build into the DuckDB warehouse);
@@ -33,11 +35,13 @@ import settings
 from lake.locks import LockTimeoutError, build_lock
 from lake.releases import discover_release_ids, refused_raw_files
 from lake.warehouse import WarehouseLockedError, connect
+from lake.withdraw import WithdrawnRelease
 from orchestration.partitions import (
     RELEASE_PARTITIONS_NAME,
     range_tags,
     register_releases,
     release_ranges,
+    withdraw_vanished,
 )
 from orchestration.resources import LakeResource
 from plain_text import header_rule_table, render_plain
@@ -104,6 +108,7 @@ class PipelineResult:
 
     release_ids: list[str]
     runs: list[RunOutcome]
+    withdrawn: list[WithdrawnRelease] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -192,6 +197,7 @@ def run_pipeline(
     if definitions is None:
         from orchestration.definitions import defs as definitions
     lake = lake or LakeResource()
+    withdrawn = withdraw_vanished(instance, lake.lake_path)
     release_ids = discover_release_ids(lake.raw_dir)
     register_releases(instance, release_ids)
     partition_keys = instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
@@ -202,7 +208,7 @@ def run_pipeline(
     # Held by this process for the whole marts run; the dbt asset takes it again (re-entrant).
     with build_lock(lake.warehouse):
         runs.append(run_job(definitions, MARTS_JOB, instance))
-    return PipelineResult(release_ids, runs)
+    return PipelineResult(release_ids, runs, withdrawn)
 
 
 def read_summary(warehouse: Path) -> list[tuple]:
@@ -272,6 +278,8 @@ def main() -> int:
     except LockTimeoutError as error:
         print(f"make run: {error}", file=sys.stderr)
         return 2
+    for release in result.withdrawn:
+        print(f"withdrawn: {release.message}")
     print(format_runs(result.runs))
     summary_read = False
     print()

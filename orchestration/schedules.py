@@ -4,8 +4,10 @@ Parsers, schemas and reconciliation rules change in code; the raw bytes do not. 
 night ``nightly_rebuild_job`` reports every registered release whose raw file is still there
 as a ``raw/release_files`` event, exactly as ``raw_release_sensor`` reports a changed file;
 the lake's automation condition then parses, validates, reconciles and writes them again,
-one run per span of consecutive partitions, and the marts follow once. A release whose raw
-file was removed stays published and is left out. Default *stopped*: a laptop running
+one run per span of consecutive partitions, and the marts follow once: with every release
+republished, that marts build is a full one from an empty file, with every test
+(lake/build_state.py). A release whose raw file is gone is left out (the raw sensor or
+``make run`` withdraws it). Default *stopped*: a laptop running
 ``make dev`` should not rebuild at 02:00; a deployment turns it on in the UI (Automation →
 ``nightly_rebuild_schedule``) or with ``dagster schedule start nightly_rebuild_schedule``.
 """

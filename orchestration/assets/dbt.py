@@ -13,12 +13,20 @@ succeeded (lake/warehouse.py), so a failed or killed build never shows half-buil
 marts' row counts are read from that file once dbt has exited, and dbt's connections in this
 process are closed before the swap. A warehouse held by another process is retried; a failed
 dbt test is not (the same data fails again).
+
+The build is incremental when it can be (docs/scaling.md, "Incremental marts"): the build file
+starts as a copy of the live warehouse, and dbt rewrites only the releases new, changed or gone
+since the live marts were built, testing only those; what the live marts were built from is
+recorded inside them (lake/build_state.py). Without such a record, after a change to the dbt
+project, when every release changed, or with ``full_refresh`` set, it is a full build from an
+empty file with every test.
 """
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -32,6 +40,15 @@ from dagster_dbt import (
 from dbt.adapters.base import BaseAdapter
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
+from lake.build_state import (
+    BuildState,
+    MartsPlan,
+    plan_marts_build,
+    project_fingerprint,
+    read_build_state,
+    release_fingerprints,
+    write_build_state,
+)
 from lake.locks import LockTimeoutError
 from lake.warehouse import (
     IncompleteBuildError,
@@ -61,6 +78,8 @@ DBT_BUILD_ARGS = ("build", "--exclude", DBT_EXCLUDE)
 LOCK_RETRIES = 3
 LOCK_RETRY_SECONDS = 60
 MARTS_GROUP = "marts"
+# Release ids named in the run log's one line about the plan; the rest are counted.
+SHOWN_RELEASE_IDS = 20
 # The nightly rebuild refreshes the marts every 24 h; warn after a missed night's margin,
 # fail after two. Evaluated when dagster.yaml has `freshness: enabled: true`.
 MARTS_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
@@ -201,6 +220,40 @@ def retry_when_locked() -> dg.RetryRequested:
     return dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_SECONDS)
 
 
+class MartsBuildConfig(dg.Config):
+    """How one marts build runs: incremental when it can be, unless a full rebuild is asked for."""
+
+    full_refresh: bool = False
+
+
+def plan_build(live: Path, lake_dir: Path, full_refresh: bool) -> tuple[MartsPlan, BuildState]:
+    """What this build reads (to be recorded with it) and how it builds, against the live record.
+
+    Call it holding the build and lake locks (``warehouse_build``): the lake read here is the
+    lake dbt reads.
+    """
+    current = BuildState(
+        project_fingerprint(budget_dbt_project.manifest_path),
+        str(lake_dir),
+        release_fingerprints(lake_dir),
+    )
+    if full_refresh:
+        return MartsPlan(True, "a full rebuild was asked for (full_refresh)"), current
+    return plan_marts_build(read_build_state(live), current), current
+
+
+def describe_plan(plan: MartsPlan) -> str:
+    """One line for the run log: full and why, or which releases are rewritten."""
+    if plan.full:
+        return f"full build from an empty warehouse, every test: {plan.reason}"
+    shown = ", ".join(plan.changed_release_ids[:SHOWN_RELEASE_IDS]) or "none"
+    more = len(plan.changed_release_ids) - SHOWN_RELEASE_IDS
+    return (
+        f"incremental build from the live warehouse ({plan.reason}); rewriting and testing "
+        f"releases: {shown}" + (f" and {more} more" if more > 0 else "")
+    )
+
+
 @dbt_assets(
     manifest=budget_dbt_project.manifest_path,
     project=budget_dbt_project,
@@ -209,7 +262,12 @@ def retry_when_locked() -> dg.RetryRequested:
     name="dbt_models",
     pool=DUCKDB_WRITER_POOL,
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource):
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    lake: LakeResource,
+    config: MartsBuildConfig,
+):
     """``dbt build`` into a build file, swapped in for the live warehouse only on success.
 
     The whole build holds the build lock and reads whole releases only (``warehouse_build``).
@@ -217,10 +275,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Lak
     live = lake.warehouse
     try:
         with warehouse_build(live, lake.lake_path):
-            building = prepare_build(live)
+            plan, current = plan_build(live, lake.lake_path, config.full_refresh)
+            context.log.info(describe_plan(plan))
+            building = prepare_build(live, start_from_live=not plan.full)
             env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
             with dbt_environment(env):
-                invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+                invocation = dbt.cli(
+                    ["build", *plan.dbt_args()], context=context, raise_on_error=False
+                )
                 # dagster-dbt waits for dbt to exit before it counts rows in a DuckDB file.
                 yield from invocation.stream().fetch_row_counts()
             if invocation.adapter is not None:
@@ -232,6 +294,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: Lak
                     f"({live.name}). See the dbt output above."
                 )
             try:
+                write_build_state(building, current)
                 publish_build(live)
             except (IncompleteBuildError, WarehouseLockedError):
                 discard_build(live)

@@ -76,32 +76,31 @@ def test_plan_reports_a_file_reverted_to_earlier_bytes():
     assert [(r.release_id, r.sha256) for r in plan.reports] == [(BAIYUN, SHA_A)]
 
 
-def test_plan_logs_removed_file_and_reports_nothing():
+def test_plan_forgets_a_removed_file_and_reports_nothing():
     previous = {BAIYUN: RawFileState(SHA_A), HUADU: RawFileState(SHA_B)}
 
-    plan = plan_raw_releases({HUADU: SHA_B}, previous, known_partitions={BAIYUN, HUADU})
+    plan = plan_raw_releases({HUADU: SHA_B}, previous, known_partitions={HUADU})
 
     assert plan.reports == []
     assert plan.removed == [BAIYUN]
-    assert plan.cursor[BAIYUN] == RawFileState(SHA_A, removed=True)
+    assert plan.cursor == {HUADU: RawFileState(SHA_B)}
 
 
-def test_plan_notes_a_removal_once():
-    previous = {BAIYUN: RawFileState(SHA_A, removed=True)}
+def test_plan_reports_a_withdrawn_file_that_returns_with_the_same_bytes_as_new():
+    # Its release left the lake and its partition was deleted when the file went.
+    plan = plan_raw_releases({BAIYUN: SHA_A}, {}, known_partitions=set())
 
-    plan = plan_raw_releases({}, previous, known_partitions={BAIYUN})
-
-    assert plan.removed == []
-    assert plan.cursor == previous
+    assert [(r.release_id, r.reason) for r in plan.reports] == [(BAIYUN, "new file")]
+    assert plan.new_partitions == [BAIYUN]
 
 
-def test_plan_reports_nothing_when_a_removed_file_returns_with_the_same_bytes():
-    previous = {BAIYUN: RawFileState(SHA_A, removed=True)}
+def test_plan_reports_a_file_whose_partition_was_deleted_although_its_bytes_are_known():
+    plan = plan_raw_releases({BAIYUN: SHA_A}, {BAIYUN: RawFileState(SHA_A)}, known_partitions=set())
 
-    plan = plan_raw_releases({BAIYUN: SHA_A}, previous, known_partitions={BAIYUN})
-
-    assert plan.reports == []
-    assert plan.cursor[BAIYUN] == RawFileState(SHA_A, removed=False)
+    assert [(r.release_id, r.reason) for r in plan.reports] == [
+        (BAIYUN, "back after it was withdrawn")
+    ]
+    assert plan.new_partitions == [BAIYUN]
 
 
 def test_plan_adopts_published_bytes_when_cursor_is_fresh():
@@ -119,7 +118,7 @@ def test_plan_adopts_published_bytes_when_cursor_is_fresh():
 
 
 def test_cursor_round_trips_through_json():
-    states = {BAIYUN: RawFileState(SHA_A, removed=True), HUADU: RawFileState(SHA_B)}
+    states = {BAIYUN: RawFileState(SHA_A), HUADU: RawFileState(SHA_B)}
 
     assert parse_cursor(dump_cursor(states)) == states
 
@@ -128,9 +127,10 @@ def test_cursor_accepts_a_bare_release_to_sha256_mapping():
     assert parse_cursor(json.dumps({BAIYUN: SHA_A})) == {BAIYUN: RawFileState(SHA_A)}
 
 
-def test_cursor_written_with_run_counts_still_reads():
-    # Cursors from before the lake was automated counted runs for run keys.
-    old = json.dumps({BAIYUN: {"sha256": SHA_A, "runs": 3, "removed": False}})
+def test_cursor_written_with_run_counts_and_removed_flags_still_reads():
+    # Cursors from before the lake was automated counted runs for run keys; those from before
+    # removed files were withdrawn flagged them.
+    old = json.dumps({BAIYUN: {"sha256": SHA_A, "runs": 3, "removed": True}})
 
     assert parse_cursor(old) == {BAIYUN: RawFileState(SHA_A)}
 
@@ -245,7 +245,38 @@ def test_raw_sensor_reports_just_the_changed_release(instance, lake):
     assert second.dynamic_partitions_requests == []
 
 
-def test_raw_sensor_logs_removed_file_and_keeps_the_lake(instance, lake):
+def test_raw_sensor_withdraws_a_removed_release_deletes_its_partition_and_requests_the_marts(
+    instance, lake, capsys
+):
+    from lake.publish import publish_releases
+
+    _drop(lake, BAIYUN)
+    _drop(lake, HUADU, (RAW / f"{HUADU}.txt").read_text(encoding="utf-8"))
+    first = _evaluate(instance, lake)
+    instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, [BAIYUN, HUADU])
+    raws = [lake.raw_dir / f"{BAIYUN}.txt", lake.raw_dir / f"{HUADU}.txt"]
+    assert all(p.landed for p in publish_releases(raws, lake.lake_path, lake.quarantine_dir))
+    (lake.raw_dir / f"{BAIYUN}.txt").unlink()
+
+    second = _evaluate(instance, lake, cursor=first.cursor)
+
+    assert second.asset_events == []
+    (request,) = second.dynamic_partitions_requests
+    assert isinstance(request, dg.DeleteDynamicPartitionsRequest)
+    assert list(request.partition_keys) == [BAIYUN]
+    assert [run.job_name for run in second.run_requests] == ["marts_job"]
+    assert BAIYUN not in json.loads(second.cursor)
+    assert not list(lake.parquet_dir.glob(f"*/release_id={BAIYUN}"))
+    assert not (lake.lake_path / "published" / f"{BAIYUN}.json").exists()
+    assert len(list(lake.parquet_dir.glob(f"*/release_id={HUADU}"))) == 7
+    # The sensor's log, one line naming the release and the file.
+    assert f"release {BAIYUN}: raw file {lake.raw_dir / BAIYUN}.txt is gone" in (
+        capsys.readouterr().err
+    )
+
+
+def test_raw_sensor_withdraws_nothing_when_raw_holds_no_release_at_all(instance, lake):
+    # An empty raw/ is more likely an unmounted disk than a decision to empty the lake.
     _drop(lake, BAIYUN)
     first = _evaluate(instance, lake)
     instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, [BAIYUN])
@@ -256,11 +287,9 @@ def test_raw_sensor_logs_removed_file_and_keeps_the_lake(instance, lake):
 
     second = _evaluate(instance, lake, cursor=first.cursor)
 
-    assert second.asset_events == []
-    assert BAIYUN in second.skip_reason.skip_message
-    assert json.loads(second.cursor)[BAIYUN]["removed"] is True
+    assert second.dynamic_partitions_requests == []
+    assert second.run_requests == []
     assert published.exists()
-    assert instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME) == [BAIYUN]
 
 
 def test_raw_sensor_is_stopped_until_someone_turns_it_on():
