@@ -63,13 +63,14 @@ class ReleaseOutcome:
 def _process_release(task: tuple[str, str]) -> ReleaseOutcome:
     """Parse → reconcile → write one release; runs in a worker process."""
     from lake.contract import TABLES
+    from lake.frames import release_frames
     from lake.writer import write_partition
     from parsers.reconciliation import reconcile, summarise
     from parsers.release import parse_release
 
     raw_path, lake_dir = Path(task[0]), Path(task[1])
     release = parse_release(raw_path)
-    tables = release.tables
+    tables = release_frames(release)
     reconciled = reconcile(tables)
     mismatches = summarise(reconciled)["mismatch"]
     rows = sum(len(frame) for frame in tables.values())

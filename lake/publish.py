@@ -43,6 +43,7 @@ from lake.checks import (
     validate_frame,
 )
 from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES
+from lake.frames import release_frames
 from lake.journal import (
     commit,
     content_fingerprint,
@@ -207,8 +208,10 @@ def _read(
 def _validate(releases: Sequence[ExtractedRelease]) -> list[dict[str, SchemaValidation]]:
     """Each release's six validations: one Pandera call per table for them all when that passes."""
     validations: list[dict[str, SchemaValidation]] = [{} for _ in releases]
+    # Pandera validates pandas frames: the parser's Arrow tables become frames here, once.
+    release_tables = [release_frames(release) for release in releases]
     for table in EXTRACTED_TABLES:
-        frames = [release.tables[table] for release in releases]
+        frames = [tables[table] for tables in release_tables]
         batch = validate_batch(table, frames) if len(frames) > 1 else None
         for i, frame in enumerate(frames):
             validations[i][table] = (

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
 from parsers.errors import ParseError
-from parsers.frames import INT, build_frame, new_columns
 from parsers.indicators import (
-    ITEM_COLUMNS,
     IndicatorColumns,
     guangzhou_indicator_columns,
     tianjin_indicator_columns,
@@ -31,7 +28,6 @@ from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
 from parsers.layouts.guangzhou import parse_guangzhou
 from parsers.layouts.tianjin import parse_tianjin
 from parsers.model import (
-    FUNDING_SOURCES,
     SOURCES_DIFFER_FLAG,
     LayoutResult,
     ProjectRecord,
@@ -39,6 +35,7 @@ from parsers.model import (
     Warning_,
 )
 from parsers.reader import RawRelease, read_release
+from parsers.tables import arrow_schema
 from parsers.text import department_key, name_key
 
 TABLE_NAMES = (
@@ -58,7 +55,7 @@ class ExtractedRelease:
     """The extracted tables of one release, keyed by table name."""
 
     release_id: str
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pa.Table]
 
 
 def stable_id(*parts: str, length: int = 16) -> str:
@@ -108,10 +105,11 @@ def build_tables(
 ) -> ExtractedRelease:
     """Turn layout records into the extracted tables, with ids and provenance.
 
-    Values go straight into one list per column (keyed by column name), and each table
-    becomes a frame once (parsers/frames.py). Indicators arrive as columns already, one
-    block per cell or table, so a project extends the indicator lists a block at a time: no
-    row object, tuple or dict exists per indicator.
+    Values go straight into one list per column, keyed by the contract's column name, and
+    each table becomes an Arrow table once, typed by the contract (parsers/tables.py), so the
+    parser keeps no second list of names or kinds.
+    Indicators arrive as columns already, one block per cell or table, so a project extends
+    the indicator lists a block at a time: no row object, tuple or dict per indicator.
     """
     release_id = raw.release_id
     budget_year = resolve_budget_year(_optional_int(sidecar.get("budget_year")), raw.lines)
@@ -119,8 +117,8 @@ def build_tables(
     unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
     units_by_seq = {unit.seq: unit for unit in result.units}
 
-    projects = new_columns(_COLUMNS["projects"])
-    indicators = new_columns(_COLUMNS["indicators"])
+    projects: dict[str, list[Any]] = defaultdict(list)
+    indicators: dict[str, list[Any]] = defaultdict(list)
     occurrences: Counter[tuple[int, str]] = Counter()
     for project in result.projects:
         key = name_key(project.name_zh)
@@ -133,46 +131,46 @@ def build_tables(
             str(occurrences[(project.unit_seq, key)]),
         )
         items = _indicators(project)
-        warnings.extend(Warning_(project.source_line, "indicators", w) for w in items.warnings)
-        flags = list(project.flags)
+        if items.warnings:
+            warnings.extend(Warning_(project.source_line, "indicators", w) for w in items.warnings)
+        flags = project.flags
         amounts = project.amounts
-        sources_sum = sum((amounts[s] for s in FUNDING_SOURCES), Decimal(0))
-        if sources_sum != amounts["total"]:
-            flags.append(SOURCES_DIFFER_FLAG)
+        total = amounts["total"]
+        sources_sum = amounts["fiscal"] + amounts["special_account"]
+        sources_sum = sources_sum + amounts["other"] + amounts["bond"]
+        if sources_sum != total:
+            flags = [*flags, SOURCES_DIFFER_FLAG]
             warnings.append(
                 Warning_(
                     project.source_line,
                     SOURCES_DIFFER_FLAG,
-                    f"{project.name_zh}: total {amounts['total']} ≠ sources {sources_sum}",
+                    f"{project.name_zh}: total {total} ≠ sources {sources_sum}",
                 )
             )
         if not items and project.indicators_raw_zh:
-            flags.append("indicators_unparsed")
-        for name, value in (
-            ("project_id", project_id),
-            ("project_seq", project.seq),
-            ("unit_id", unit_ids[project.unit_seq]),
-            ("unit_name_zh", unit.name_zh),
-            ("project_name_zh", project.name_zh),
-            ("project_name_key", key),
-            ("total_wan", amounts["total"]),
-            ("fiscal_wan", amounts["fiscal"]),
-            ("special_account_wan", amounts["special_account"]),
-            ("other_wan", amounts["other"]),
-            ("bond_wan", amounts["bond"]),
-            ("currency_unit_zh", project.currency_unit_zh),
-            ("amount_conversion", project.amount_conversion),
-            ("goal_zh", project.goal_zh),
-            ("purpose_zh", project.purpose_zh),
-            ("indicators_raw_zh", project.indicators_raw_zh),
-            ("n_indicators", len(items)),
-            ("is_classified", project.is_classified),
-            ("is_bond_table", project.is_bond_table),
-            ("flags", ";".join(sorted(set(flags)))),
-            ("source_line", project.source_line),
-            ("source_line_end", project.source_line_end),
-        ):
-            projects[name].append(value)
+            flags = [*flags, "indicators_unparsed"]
+        projects["project_id"].append(project_id)
+        projects["project_seq"].append(project.seq)
+        projects["unit_id"].append(unit_ids[project.unit_seq])
+        projects["unit_name_zh"].append(unit.name_zh)
+        projects["project_name_zh"].append(project.name_zh)
+        projects["project_name_key"].append(key)
+        projects["total_wan"].append(total)
+        projects["fiscal_wan"].append(amounts["fiscal"])
+        projects["special_account_wan"].append(amounts["special_account"])
+        projects["other_wan"].append(amounts["other"])
+        projects["bond_wan"].append(amounts["bond"])
+        projects["currency_unit_zh"].append(project.currency_unit_zh)
+        projects["amount_conversion"].append(project.amount_conversion)
+        projects["goal_zh"].append(project.goal_zh)
+        projects["purpose_zh"].append(project.purpose_zh)
+        projects["indicators_raw_zh"].append(project.indicators_raw_zh)
+        projects["n_indicators"].append(len(items))
+        projects["is_classified"].append(project.is_classified)
+        projects["is_bond_table"].append(project.is_bond_table)
+        projects["flags"].append(";".join(sorted(set(flags))))
+        projects["source_line"].append(project.source_line)
+        projects["source_line_end"].append(project.source_line_end)
         _extend_indicators(indicators, items, project_id, project)
 
     department = sidecar.get("department_zh") or result.department_zh
@@ -199,48 +197,40 @@ def build_tables(
         "n_indicators": len(indicators["indicator_id"]),
         "source_line": result.department_line or 1,
     }
-    units = new_columns(_COLUMNS["budget_units"])
+    units: dict[str, list[Any]] = defaultdict(list)
     for unit in result.units:
         declared = unit.declared or {}
-        for name, value in (
-            ("unit_id", unit_ids[unit.seq]),
-            ("unit_seq", unit.seq),
-            ("unit_code", unit.code),
-            ("unit_name_zh", unit.name_zh),
-            ("unit_name_key", name_key(unit.name_zh)),
-            ("declared_total_wan", declared.get("total")),
-            ("declared_fiscal_wan", declared.get("fiscal")),
-            ("declared_special_account_wan", declared.get("special_account")),
-            ("declared_other_wan", declared.get("other")),
-            ("has_declared_totals", unit.declared is not None),
-            ("source_line", unit.source_line),
-        ):
-            units[name].append(value)
-    totals = new_columns(_COLUMNS["declared_totals"])
+        units["unit_id"].append(unit_ids[unit.seq])
+        units["unit_seq"].append(unit.seq)
+        units["unit_code"].append(unit.code)
+        units["unit_name_zh"].append(unit.name_zh)
+        units["unit_name_key"].append(name_key(unit.name_zh))
+        units["declared_total_wan"].append(declared.get("total"))
+        units["declared_fiscal_wan"].append(declared.get("fiscal"))
+        units["declared_special_account_wan"].append(declared.get("special_account"))
+        units["declared_other_wan"].append(declared.get("other"))
+        units["has_declared_totals"].append(unit.declared is not None)
+        units["source_line"].append(unit.source_line)
+    totals: dict[str, list[Any]] = defaultdict(list)
     for total in result.declared_totals:
-        for name, value in (
-            ("subject", total.subject),
-            ("total_wan", total.amounts["total"]),
-            ("fiscal_wan", total.amounts["fiscal"]),
-            ("special_account_wan", total.amounts["special_account"]),
-            ("other_wan", total.amounts["other"]),
-            ("source_line", total.source_line),
-        ):
-            totals[name].append(value)
-    warning_columns = {
+        totals["subject"].append(total.subject)
+        totals["total_wan"].append(total.amounts["total"])
+        totals["fiscal_wan"].append(total.amounts["fiscal"])
+        totals["special_account_wan"].append(total.amounts["special_account"])
+        totals["other_wan"].append(total.amounts["other"])
+        totals["source_line"].append(total.source_line)
+    warning_columns: dict[str, list[Any]] = {
         "source_line": [w.line for w in warnings],
         "code": [w.code for w in warnings],
         "message": [w.message for w in warnings],
     }
     tables = {
-        "releases": build_frame(
-            tuple(release_row), {k: [v] for k, v in release_row.items()}, {"source_line": INT}
-        ),
-        "budget_units": _frame("budget_units", raw, units),
-        "declared_totals": _frame("declared_totals", raw, totals),
-        "projects": _frame("projects", raw, projects),
-        "indicators": _frame("indicators", raw, indicators),
-        "parse_warnings": _frame("parse_warnings", raw, warning_columns),
+        "releases": _table(raw, "releases", {k: [v] for k, v in release_row.items()}),
+        "budget_units": _table(raw, "budget_units", units),
+        "declared_totals": _table(raw, "declared_totals", totals),
+        "projects": _table(raw, "projects", projects),
+        "indicators": _table(raw, "indicators", indicators),
+        "parse_warnings": _table(raw, "parse_warnings", warning_columns),
     }
     return ExtractedRelease(release_id=release_id, tables=tables)
 
@@ -259,19 +249,36 @@ def _extend_indicators(
     indicators["indicator_id"].extend(
         [f"{project_id}-{seq:03d}" for seq in items.values["indicator_seq"]]
     )
-    for name in ITEM_COLUMNS:
-        indicators[name].extend(items.values[name])
+    for name, values in items.values.items():
+        indicators[name].extend(values)
     indicators["flags"].extend(items.flags_if_classified if project.is_classified else items.flags)
     # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
     indicators["source_line"].extend(items.lines or [project.source_line] * count)
 
 
-def _frame(table: str, raw: RawRelease, columns: dict[str, list[Any]]) -> pd.DataFrame:
-    """One extracted table from its columns, with the provenance pair in front."""
+def _table(raw: RawRelease, name: str, columns: dict[str, list[Any]]) -> pa.Table:
+    """One extracted table from its columns, typed by the contract (parsers/tables.py).
+
+    The provenance pair is added here, once per table. A value the contract's type cannot hold
+    (a target number with seven decimals, a date that is not one) keeps its column typed from
+    its values instead, so the lake's schema check refuses the release, naming the value,
+    rather than the parser failing on it.
+    """
     count = len(columns["source_line"])
     columns["release_id"] = [raw.release_id] * count
     columns["source_file"] = [raw.source_file] * count
-    return build_frame(_COLUMNS[table], columns)
+    schema = arrow_schema(name)
+    try:
+        return pa.Table.from_pydict(columns, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.table({field.name: _array(columns[field.name], field) for field in schema})
+
+
+def _array(values: list[Any], field: pa.Field) -> pa.Array:
+    try:
+        return pa.array(values, type=field.type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array(values)
 
 
 def unit_id(release_id: str, unit: UnitRecord) -> str:
@@ -290,76 +297,6 @@ def _optional_int(value: Any) -> int | None:
     if value is None or value == "":
         return None
     return int(value)
-
-
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "budget_units": (
-        "release_id",
-        "source_file",
-        "unit_id",
-        "unit_seq",
-        "unit_code",
-        "unit_name_zh",
-        "unit_name_key",
-        "declared_total_wan",
-        "declared_fiscal_wan",
-        "declared_special_account_wan",
-        "declared_other_wan",
-        "has_declared_totals",
-        "source_line",
-    ),
-    "declared_totals": (
-        "release_id",
-        "source_file",
-        "subject",
-        "total_wan",
-        "fiscal_wan",
-        "special_account_wan",
-        "other_wan",
-        "source_line",
-    ),
-    "projects": (
-        "release_id",
-        "source_file",
-        "project_id",
-        "project_seq",
-        "unit_id",
-        "unit_name_zh",
-        "project_name_zh",
-        "project_name_key",
-        "total_wan",
-        "fiscal_wan",
-        "special_account_wan",
-        "other_wan",
-        "bond_wan",
-        "currency_unit_zh",
-        "amount_conversion",
-        "goal_zh",
-        "purpose_zh",
-        "indicators_raw_zh",
-        "n_indicators",
-        "is_classified",
-        "is_bond_table",
-        "flags",
-        "source_line",
-        "source_line_end",
-    ),
-    "indicators": (
-        "release_id",
-        "source_file",
-        "project_id",
-        "indicator_id",
-        *ITEM_COLUMNS,
-        "flags",
-        "source_line",
-    ),
-    "parse_warnings": ("release_id", "source_file", "source_line", "code", "message"),
-}
-
-
-def table_columns(table: str) -> tuple[str, ...]:
-    """Column order of an extracted table (releases excepted: built in one place above)."""
-    return _COLUMNS[table]
 
 
 __all__ = ["TABLE_NAMES", "ExtractedRelease", "parse_release", "stable_id"]

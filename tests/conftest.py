@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from lake.frames import release_frames
+
 # CI replays the same examples every run (a red CI must be reproducible); locally each run
 # explores new mutations.
 settings.register_profile("ci", derandomize=True, deadline=None)
@@ -170,7 +172,7 @@ def budget_years_lake(tmp_path_factory: pytest.TempPathFactory, generated_budget
         sidecar = json.loads(sidecar_path.read_text("utf-8")) if sidecar_path.exists() else None
         tables = {
             table: SCHEMAS[table].validate(frame, lazy=True)
-            for table, frame in parse_release(path, sidecar).tables.items()
+            for table, frame in release_frames(parse_release(path, sidecar)).items()
         }
         tables["reconciliation"] = reconcile(tables)
         for table, frame in tables.items():

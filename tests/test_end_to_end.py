@@ -13,6 +13,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from lake.frames import release_frames
+
 pytestmark = pytest.mark.slow
 
 RAW_DIR = Path(__file__).resolve().parent.parent / "data_lake" / "raw"
@@ -182,7 +184,7 @@ def test_sql_reconciliation_agrees_with_the_python_checks(warehouse):
 
     python_rows: Counter = Counter()
     for release_id in RELEASE_IDS:
-        frame = reconcile(parse_release(RAW_DIR / f"{release_id}.txt").tables)
+        frame = reconcile(release_frames(parse_release(RAW_DIR / f"{release_id}.txt")))
         python_rows.update(
             (r.release_id, r.level, r.funding_source, r.declared_wan, r.computed_wan, r.status)
             for r in frame.itertuples()

@@ -19,6 +19,7 @@ from bench.generate import (
     release_sizes,
 )
 from lake.contract import SCHEMAS
+from lake.frames import release_frames
 from parsers.reconciliation import reconcile, summarise
 from parsers.release import parse_release
 
@@ -41,7 +42,7 @@ def generated(tmp_path_factory):
 
 def test_generate_covers_both_layouts(generated):
     layouts = {record.layout for record, _ in generated}
-    parsed = {parsed.tables["releases"]["layout"].iloc[0] for _, parsed in generated}
+    parsed = {release_frames(parsed)["releases"]["layout"].iloc[0] for _, parsed in generated}
 
     assert layouts == {GUANGZHOU, TIANJIN}
     assert parsed == {GUANGZHOU, TIANJIN}
@@ -49,7 +50,7 @@ def test_generate_covers_both_layouts(generated):
 
 def test_generate_counts_match_what_the_parser_reads(generated):
     for record, parsed in generated:
-        tables = parsed.tables
+        tables = release_frames(parsed)
         assert len(tables["budget_units"]) == record.n_units, record.release_id
         assert len(tables["projects"]) == record.n_projects, record.release_id
         assert len(tables["indicators"]) == record.n_indicators, record.release_id
@@ -58,7 +59,7 @@ def test_generate_counts_match_what_the_parser_reads(generated):
 
 def test_generate_reconciles_with_zero_mismatches(generated):
     for record, parsed in generated:
-        counts = summarise(reconcile(parsed.tables))
+        counts = summarise(reconcile(release_frames(parsed)))
         assert counts["mismatch"] == 0, record.release_id
         assert counts["rounding"] == 0, record.release_id
         assert counts["exact"] > 0, record.release_id
@@ -66,7 +67,7 @@ def test_generate_reconciles_with_zero_mismatches(generated):
 
 def test_generate_passes_every_pandera_schema(generated):
     for _, parsed in generated:
-        for table, frame in parsed.tables.items():
+        for table, frame in release_frames(parsed).items():
             SCHEMAS[table].validate(frame, lazy=True)
 
 
@@ -79,7 +80,7 @@ def test_generate_uses_every_indicator_form_and_the_bond_table(generated):
     flags = {
         flag
         for _, parsed in generated
-        for cell in parsed.tables["projects"]["flags"]
+        for cell in release_frames(parsed)["projects"]["flags"]
         for flag in cell.split(";")
     }
     assert {"bond_table", "converted_from_yuan", "page_break_fragment_joined"} <= flags
@@ -143,7 +144,7 @@ def generated_years(tmp_path_factory):
 def test_generate_budget_years_counts_match_what_the_parser_reads(generated_years):
     years, parsed = generated_years
     for item, release in zip(years.releases, parsed, strict=True):
-        tables = release.tables
+        tables = release_frames(release)
         assert len(tables["projects"]) == item.release.n_projects, item.release.release_id
         assert len(tables["indicators"]) == item.release.n_indicators, item.release.release_id
         total = sum(tables["projects"]["total_wan"])
@@ -153,18 +154,21 @@ def test_generate_budget_years_counts_match_what_the_parser_reads(generated_year
 def test_generate_budget_years_states_each_year_by_sidecar_or_title(generated_years):
     years, parsed = generated_years
     found = {
-        (r.tables["releases"]["budget_year"].iloc[0], r.tables["releases"]["layout"].iloc[0])
+        (
+            release_frames(r)["releases"]["budget_year"].iloc[0],
+            release_frames(r)["releases"]["layout"].iloc[0],
+        )
         for r in parsed
     }
     sources = {
-        layout: r.tables["releases"]["budget_year_source"].iloc[0]
+        layout: release_frames(r)["releases"]["budget_year_source"].iloc[0]
         for r in parsed
-        for layout in [r.tables["releases"]["layout"].iloc[0]]
+        for layout in [release_frames(r)["releases"]["layout"].iloc[0]]
     }
     assert {year for year, _ in found} == {2024, 2025}
     assert sources == {GUANGZHOU: "document", TIANJIN: "sidecar"}
     assert [item.budget_year for item in years.releases] == [
-        r.tables["releases"]["budget_year"].iloc[0] for r in parsed
+        release_frames(r)["releases"]["budget_year"].iloc[0] for r in parsed
     ]
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from lake.batch_validation import release_scoped, validate_batch
 from lake.contract import EXTRACTED_TABLES, SCHEMAS
+from lake.frames import release_frames
 from parsers.release import parse_release
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
@@ -19,7 +20,7 @@ def samples():
 
 @pytest.mark.parametrize("table", EXTRACTED_TABLES)
 def test_validate_batch_gives_each_release_exactly_what_validating_it_alone_gives(samples, table):
-    frames = [release.tables[table] for release in samples]
+    frames = [release_frames(release)[table] for release in samples]
 
     pieces = validate_batch(table, frames)
 
@@ -29,21 +30,21 @@ def test_validate_batch_gives_each_release_exactly_what_validating_it_alone_give
 
 
 def test_validate_batch_allows_the_same_sequence_number_in_two_releases(samples):
-    frames = [release.tables["budget_units"] for release in samples]
+    frames = [release_frames(release)["budget_units"] for release in samples]
 
     assert validate_batch("budget_units", frames) is not None
     assert frames[0]["unit_seq"].iloc[0] == frames[1]["unit_seq"].iloc[0] == 1
 
 
 def test_validate_batch_refuses_a_sequence_number_repeated_within_one_release(samples):
-    frames = [release.tables["projects"].copy() for release in samples]
+    frames = [release_frames(release)["projects"].copy() for release in samples]
     frames[2].loc[1, "project_seq"] = frames[2].loc[0, "project_seq"]
 
     assert validate_batch("projects", frames) is None
 
 
 def test_validate_batch_refuses_the_batch_when_one_release_breaks_a_row_check(samples):
-    frames = [release.tables["projects"].copy() for release in samples]
+    frames = [release_frames(release)["projects"].copy() for release in samples]
     frames[-1].loc[0, "currency_unit_zh"] = "美元"
 
     assert validate_batch("projects", frames) is None

@@ -21,6 +21,7 @@ from lake.checks import (
     validate_frame,
 )
 from lake.contract import SCHEMAS
+from lake.frames import release_frames
 from parsers.reconciliation import reconcile
 from parsers.release import parse_release
 
@@ -31,7 +32,7 @@ UNIT_ZH = "中共广州市白云区区委政法委员会"
 
 @pytest.fixture(scope="module")
 def baiyun_tables() -> dict[str, pd.DataFrame]:
-    return parse_release(BAIYUN).tables
+    return release_frames(parse_release(BAIYUN))
 
 
 def _results(tables: dict[str, pd.DataFrame]) -> dict[str, CheckResult]:
@@ -146,7 +147,7 @@ def test_numbering_check_fails_naming_the_project_whose_item_lost_its_number():
     from lake.checks import numbering_check_result
     from parsers.release import parse_release
 
-    tables = parse_release(RAW / "guangzhou-government-services-data-bureau.txt").tables
+    tables = release_frames(parse_release(RAW / "guangzhou-government-services-data-bureau.txt"))
     result = numbering_check_result(tables["indicators"], tables["projects"])
     assert not result.passed
     assert result.metadata["offending_source_lines"] == [26]
@@ -157,7 +158,7 @@ def test_numbering_check_passes_when_every_number_is_printed_once():
     from lake.checks import numbering_check_result
     from parsers.release import parse_release
 
-    tables = parse_release(RAW / "guangzhou-baiyun-political-legal-committee.txt").tables
+    tables = release_frames(parse_release(RAW / "guangzhou-baiyun-political-legal-committee.txt"))
     result = numbering_check_result(tables["indicators"], tables["projects"])
     assert result.passed
     assert result.metadata["n_projects_compared"] == 16
@@ -214,7 +215,7 @@ def test_combine_release_checks_only_warns_when_every_failure_was_a_warning():
 
 
 def test_budget_year_check_passes_when_the_sidecar_gives_the_year():
-    tables = parse_release(BAIYUN, {"budget_year": 2024}).tables
+    tables = release_frames(parse_release(BAIYUN, {"budget_year": 2024}))
     result = budget_year_check_result(tables["releases"], tables["parse_warnings"])
     assert result.passed
     assert result.metadata["budget_year_source"] == "sidecar"

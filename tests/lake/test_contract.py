@@ -9,15 +9,17 @@ import pytest
 
 from lake import contract
 from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES, file_schema
+from lake.frames import release_frames
 from parsers.reconciliation import reconcile
 from parsers.release import parse_release
+from parsers.tables import INDICATOR_FLAGS
 
 RAW_DIR = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
 
 @pytest.fixture(scope="module")
 def huadu():
-    return parse_release(RAW_DIR / "guangzhou-huadu-police-branch.txt").tables
+    return release_frames(parse_release(RAW_DIR / "guangzhou-huadu-police-branch.txt"))
 
 
 def _failing_checks(error: pandera.errors.SchemaErrors) -> set[str]:
@@ -69,7 +71,7 @@ def test_file_schema_types_money_target_numbers_and_dates_exactly():
 
 def test_schemas_accept_every_sample_release_and_its_reconciliation():
     for path in sorted(RAW_DIR.glob("*.txt")):
-        tables = parse_release(path).tables
+        tables = release_frames(parse_release(path))
         validated = {table: SCHEMAS[table].validate(tables[table], lazy=True) for table in tables}
         SCHEMAS["reconciliation"].validate(reconcile(validated), lazy=True)
     assert set(tables) == set(EXTRACTED_TABLES)
@@ -126,7 +128,7 @@ def test_projects_schema_rejects_an_undocumented_flag(huadu):
 
 def test_indicators_schema_accepts_each_documented_flag_and_rejects_others(huadu):
     indicators = huadu["indicators"].copy()
-    indicators["flags"] = ";".join(sorted(contract.INDICATOR_FLAGS))
+    indicators["flags"] = ";".join(sorted(INDICATOR_FLAGS))
     SCHEMAS["indicators"].validate(indicators, lazy=True)
     indicators.loc[0, "flags"] = "level3_in_level1_slot"
     with pytest.raises(pandera.errors.SchemaErrors):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from lake.frames import release_frames
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile, summarise
 from parsers.release import parse_release
@@ -19,7 +20,7 @@ def baiyun_text(raw_dir) -> str:
 
 
 def _projects_total(path) -> Decimal:
-    return sum(parse_release(path).tables["projects"]["total_wan"], Decimal(0))
+    return sum(release_frames(parse_release(path))["projects"]["total_wan"], Decimal(0))
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_reencoded_release_reads_the_same_figures(
 ):
     path = tmp_path / BAIYUN
     path.write_bytes(prefix + baiyun_text.encode(encoding))
-    tables = parse_release(path).tables
+    tables = release_frames(parse_release(path))
     assert tables["releases"]["encoding"].item() == recorded
     assert sum(tables["projects"]["total_wan"], Decimal(0)) == Decimal("1989.76")
 
@@ -45,7 +46,7 @@ def test_reencoded_release_reads_the_same_figures(
 def test_crlf_and_cr_line_ends_keep_line_numbers(tmp_path, baiyun_text, newline):
     path = tmp_path / BAIYUN
     path.write_bytes(baiyun_text.replace("\n", newline).encode("utf-8"))
-    projects = parse_release(path).tables["projects"]
+    projects = release_frames(parse_release(path))["projects"]
     assert projects["source_line"].iloc[0] == 12  # 公费医疗超支及自付经费, line 12 of the sample
 
 
@@ -53,7 +54,7 @@ def test_full_width_digits_and_odd_spaces_in_amounts_are_read(tmp_path, baiyun_t
     text = baiyun_text.replace("1,989.76\t1,989.76", "１，９８９．７６\t1\u00a0989.76", 1)
     path = tmp_path / BAIYUN
     path.write_text(text, encoding="utf-8")
-    totals = parse_release(path).tables["declared_totals"]
+    totals = release_frames(parse_release(path))["declared_totals"]
     assert totals["total_wan"].item() == Decimal("1989.76")
     assert totals["fiscal_wan"].item() == Decimal("1989.76")
 
@@ -62,7 +63,7 @@ def test_truncated_mid_row_is_flagged_and_does_not_reconcile(tmp_path, baiyun_te
     cut = baiyun_text.index("公务用车购置经费\t18.00") + len("公务用车购置经费\t18")
     path = tmp_path / BAIYUN
     path.write_text(baiyun_text[:cut], encoding="utf-8")
-    tables = parse_release(path).tables
+    tables = release_frames(parse_release(path))
     last = tables["projects"].iloc[-1]
     assert "short_row" in last["flags"]
     assert summarise(reconcile(tables))["mismatch"] > 0
@@ -80,7 +81,7 @@ def test_truncated_mid_table_tianjin_keeps_complete_tables_and_warns(tmp_path, r
     lines = (raw_dir / TIANJIN).read_text(encoding="utf-8").split("\n")
     path = tmp_path / TIANJIN
     path.write_text("\n".join(lines[:150]), encoding="utf-8")  # inside table 1's indicators
-    tables = parse_release(path).tables
+    tables = release_frames(parse_release(path))
     assert len(tables["projects"]) == 1
     assert tables["projects"]["total_wan"].item() == Decimal("12.15")
 
@@ -88,7 +89,7 @@ def test_truncated_mid_table_tianjin_keeps_complete_tables_and_warns(tmp_path, r
 def test_corrupted_total_is_a_reconciliation_mismatch_not_a_crash(tmp_path, baiyun_text):
     path = tmp_path / BAIYUN
     path.write_text(baiyun_text.replace("合计\t1,989.76", "合计\t1,999.76", 1), encoding="utf-8")
-    result = reconcile(parse_release(path).tables)
+    result = reconcile(release_frames(parse_release(path)))
     mismatch = result[result["status"] == "mismatch"]
     assert set(mismatch["difference_wan"]) == {Decimal("10.00")}
 
@@ -97,7 +98,7 @@ def test_duplicated_project_row_is_kept_and_flagged(tmp_path, baiyun_text):
     row = next(line for line in baiyun_text.split("\n") if line.startswith("信创工作经费\t"))
     path = tmp_path / BAIYUN
     path.write_text(baiyun_text.replace(row, row + "\n" + row, 1), encoding="utf-8")
-    projects = parse_release(path).tables["projects"]
+    projects = release_frames(parse_release(path))["projects"]
     dup = projects[projects["project_name_zh"] == "信创工作经费"]
     assert len(dup) == 2
     assert dup["project_id"].is_unique
@@ -140,7 +141,7 @@ def test_renamed_columns_of_the_trade_are_still_read(tmp_path, baiyun_text):
     renamed = "项目\t预算金额\t财政拨款\t财政专户拨款\t其他资金\t年度绩效目标\t年度绩效指标"
     path = tmp_path / BAIYUN
     path.write_text(baiyun_text.replace(header, renamed, 1), encoding="utf-8")
-    tables = parse_release(path).tables
+    tables = release_frames(parse_release(path))
     assert len(tables["projects"]) == 16
     assert sum(tables["projects"]["total_wan"], Decimal(0)) == Decimal("1989.76")
     assert tables["indicators"]["project_id"].nunique() == 16

@@ -1,5 +1,6 @@
 import pytest
 
+from lake.frames import release_frames
 from parsers.budget_year import find_document_year, resolve_budget_year
 from parsers.release import parse_release
 
@@ -98,14 +99,14 @@ def test_resolve_budget_year_names_the_conflicting_lines_when_ambiguous():
 
 def test_parse_release_takes_the_year_from_the_document_title(write_release):
     path = write_release("demo.txt", "\n".join(_header("2024年度项目支出绩效目标表")) + "\n")
-    tables = parse_release(path).tables
+    tables = release_frames(parse_release(path))
     release = tables["releases"].iloc[0]
     assert (release["budget_year"], release["budget_year_source"]) == (2024, "document")
     assert "budget_year_unknown" not in set(tables["parse_warnings"]["code"])
 
 
 def test_parse_release_warns_when_a_sample_states_no_year(raw_dir):
-    tables = parse_release(raw_dir / "guangzhou-public-security-bureau.txt").tables
+    tables = release_frames(parse_release(raw_dir / "guangzhou-public-security-bureau.txt"))
     release = tables["releases"].iloc[0]
     assert release["budget_year_source"] is None
     assert "budget_year_unknown" in set(tables["parse_warnings"]["code"])

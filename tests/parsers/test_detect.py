@@ -1,5 +1,6 @@
 import pytest
 
+from lake.frames import release_frames
 from parsers.errors import ParseError
 from parsers.release import parse_release
 
@@ -24,4 +25,7 @@ def test_parse_release_rejects_an_html_page(write_release):
     ],
 )
 def test_parse_release_detects_the_layout_from_content(raw_dir, stem, layout):
-    assert parse_release(raw_dir / f"{stem}.txt").tables["releases"]["layout"].item() == layout
+    assert (
+        release_frames(parse_release(raw_dir / f"{stem}.txt"))["releases"]["layout"].item()
+        == layout
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from lake.frames import release_frames
 from parsers.errors import ParseError
 from parsers.release import parse_release
 
@@ -28,7 +29,7 @@ GUANGZHOU_HEADER = (
 def test_parse_release_reads_every_project_of_the_guangzhou_samples(
     raw_dir, stem, n_units, n_projects, sum_total, declared
 ):
-    tables = parse_release(raw_dir / f"{stem}.txt").tables
+    tables = release_frames(parse_release(raw_dir / f"{stem}.txt"))
     assert len(tables["budget_units"]) == n_units
     assert len(tables["projects"]) == n_projects
     assert sum(tables["projects"]["total_wan"], Decimal(0)) == Decimal(sum_total)
@@ -36,7 +37,9 @@ def test_parse_release_reads_every_project_of_the_guangzhou_samples(
 
 
 def test_guangzhou_unit_subtotal_rows_become_units_with_their_declared_totals(raw_dir):
-    units = parse_release(raw_dir / "guangzhou-public-security-bureau.txt").tables["budget_units"]
+    units = release_frames(parse_release(raw_dir / "guangzhou-public-security-bureau.txt"))[
+        "budget_units"
+    ]
     # lines 11 and 202 of the document
     assert units["unit_name_zh"].tolist() == ["广州市公安局", "广州市公安局机关幼儿园"]
     assert units["declared_total_wan"].tolist() == [Decimal("194510.26"), Decimal("1000.68")]
@@ -46,11 +49,11 @@ def test_guangzhou_unit_subtotal_rows_become_units_with_their_declared_totals(ra
 
 def test_guangzhou_repeated_project_names_get_distinct_stable_ids(raw_dir):
     path = raw_dir / "guangzhou-public-security-bureau.txt"
-    projects = parse_release(path).tables["projects"]
+    projects = release_frames(parse_release(path))["projects"]
     repeated = projects[projects["project_name_zh"] == "辅警补助经费"]
     assert len(repeated) == 9  # lines 13, 17-24
     assert repeated["project_id"].is_unique
-    again = parse_release(path).tables["projects"]
+    again = release_frames(parse_release(path))["projects"]
     assert again["project_id"].tolist() == projects["project_id"].tolist()
 
 
@@ -58,7 +61,9 @@ def test_guangzhou_page_break_fragment_joins_the_project_it_starts(raw_dir):
     # huadu line 37 holds '1、1-产出指标；11-数量指标；项目支付完成率；实施周期指标' and line 39
     # (执法办案中心项目) continues with '值:100%；…': the fragment starts line 39's list, it
     # does not end line 36's (which closes with '。').
-    projects = parse_release(raw_dir / "guangzhou-huadu-police-branch.txt").tables["projects"]
+    projects = release_frames(parse_release(raw_dir / "guangzhou-huadu-police-branch.txt"))[
+        "projects"
+    ]
     by_name = projects.set_index("project_name_zh")
     joined = by_name.loc["执法办案中心项目"]
     assert joined["indicators_raw_zh"].startswith(
@@ -76,22 +81,24 @@ def test_guangzhou_fragment_that_ends_a_sentence_joins_the_row_above(write_relea
         "\t\t\t\t\t\t值:100%。\n"
         "乙项目\t20.00\t20.00\t\t\t目标乙\t1、1-产出指标；11-数量指标；数量；实施周期指标值:2个；年度指标值:2个。\n"
     )
-    projects = parse_release(write_release("demo.txt", text)).tables["projects"]
+    projects = release_frames(parse_release(write_release("demo.txt", text)))["projects"]
     assert projects["indicators_raw_zh"].tolist()[0].endswith("年度指标值:100%。")
     assert projects["indicators_raw_zh"].tolist()[1].startswith("1、1-产出指标；11-数量指标；数量")
 
 
 def test_guangzhou_names_split_by_spaces_are_repaired_and_keyed(raw_dir):
-    projects = parse_release(raw_dir / "guangzhou-public-security-bureau.txt").tables["projects"]
+    projects = release_frames(parse_release(raw_dir / "guangzhou-public-security-bureau.txt"))[
+        "projects"
+    ]
     row = projects[projects["source_line"] == 46].iloc[0]
     assert row["project_name_zh"] == "外市籍吸毒人员管理服务专项工作经费（越秀区）"
     assert "name_spaces_repaired" in row["flags"]
 
 
 def test_guangzhou_classified_projects_are_kept_and_flagged(raw_dir):
-    projects = parse_release(raw_dir / "guangzhou-government-services-data-bureau.txt").tables[
-        "projects"
-    ]
+    projects = release_frames(
+        parse_release(raw_dir / "guangzhou-government-services-data-bureau.txt")
+    )["projects"]
     classified = projects[projects["is_classified"]]
     # line 62 GZIT2022-SM-W-C-051103 (3,457.38), lines 99 and 118 (SM信息化运维项目)
     assert sorted(classified["source_line"].tolist()) == [62, 99, 118]
@@ -99,7 +106,9 @@ def test_guangzhou_classified_projects_are_kept_and_flagged(raw_dir):
 
 
 def test_guangzhou_other_funds_stay_in_their_own_column(raw_dir):
-    projects = parse_release(raw_dir / "guangzhou-public-security-bureau.txt").tables["projects"]
+    projects = release_frames(parse_release(raw_dir / "guangzhou-public-security-bureau.txt"))[
+        "projects"
+    ]
     row = projects[projects["source_line"] == 111].iloc[0]  # 其他收入项目 3,000.00 其他资金 only
     assert (row["total_wan"], row["fiscal_wan"], row["other_wan"]) == (
         Decimal("3000.00"),
@@ -109,9 +118,9 @@ def test_guangzhou_other_funds_stay_in_their_own_column(raw_dir):
 
 
 def test_guangzhou_department_comes_from_the_document(raw_dir):
-    release = parse_release(raw_dir / "guangzhou-baiyun-political-legal-committee.txt").tables[
-        "releases"
-    ]
+    release = release_frames(
+        parse_release(raw_dir / "guangzhou-baiyun-political-legal-committee.txt")
+    )["releases"]
     assert release["department_zh"].item() == "中共广州市白云区区委政法委员会"
     assert release["department_source"].item() == "document"
 
@@ -122,7 +131,7 @@ def test_guangzhou_release_in_yuan_is_converted_and_flagged(write_release):
         "示例局\t123,456.00\t123,456.00\t\t\t\t\n"
         "甲项目\t123,456.00\t123,456.00\t\t\t目标\t1、1-产出指标；11-数量指标；数量；实施周期指标值:1个；年度指标值:1个。\n"
     )
-    projects = parse_release(write_release("yuan.txt", text)).tables["projects"]
+    projects = release_frames(parse_release(write_release("yuan.txt", text)))["projects"]
     assert projects["total_wan"].item() == Decimal("12.35")  # 12.3456 万元 at the printed cent
     assert projects["amount_conversion"].item() == "元→万元 ÷10000"
     assert {"converted_from_yuan", "rounded_after_conversion"} <= set(
@@ -144,7 +153,7 @@ def test_guangzhou_reordered_header_columns_are_mapped_by_name(write_release):
         )
         + "甲项目\t8.00\t10.00\t2.00\t\t目标\t1、1-产出指标；11-数量指标；数量；实施周期指标值:1个；年度指标值:1个。\n"
     )
-    row = parse_release(write_release("demo.txt", text)).tables["projects"].iloc[0]
+    row = release_frames(parse_release(write_release("demo.txt", text)))["projects"].iloc[0]
     assert (row["total_wan"], row["fiscal_wan"], row["other_wan"]) == (
         Decimal("10.00"),
         Decimal("8.00"),
@@ -161,7 +170,7 @@ def test_guangzhou_money_column_the_layout_does_not_name_keeps_its_money(write_r
         )
         + "甲项目\t10.00\t6.00\t4.00\t\t\t目标\t1、1-产出指标；11-数量指标；数量；实施周期指标值:1个；年度指标值:1个。\n"
     )
-    row = parse_release(write_release("demo.txt", text)).tables["projects"].iloc[0]
+    row = release_frames(parse_release(write_release("demo.txt", text)))["projects"].iloc[0]
     assert (row["total_wan"], row["fiscal_wan"], row["other_wan"]) == (
         Decimal("10.00"),
         Decimal("10.00"),
@@ -177,7 +186,7 @@ def test_guangzhou_name_wrapped_onto_its_own_line_joins_its_row(write_release):
         "水上分局项目\t2.43\t2.43\t\t\t目标\t1、产出指标：前端联网率；年度指标值：≥95%。\n"
     )
     text = text.replace("水上分局项目\t2.43", "\t2.43")
-    projects = parse_release(write_release("demo.txt", text)).tables["projects"]
+    projects = release_frames(parse_release(write_release("demo.txt", text)))["projects"]
     assert projects["project_name_zh"].tolist() == ["广州市公安局广州市移动视频系统建设项目之"]
     assert projects["source_line"].tolist() == [8]
     assert "name_joined" in projects["flags"].item()
@@ -188,7 +197,7 @@ def test_guangzhou_unit_heading_without_subtotal_becomes_a_unit(write_release):
         "广州市示例中心\t\t\t\t\t\t\n"
         "甲项目\t2.00\t2.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n"
     )
-    tables = parse_release(write_release("demo.txt", text)).tables
+    tables = release_frames(parse_release(write_release("demo.txt", text)))
     units = tables["budget_units"]
     assert units["unit_name_zh"].tolist() == ["广州市示例中心"]
     assert units["has_declared_totals"].tolist() == [False]
@@ -199,7 +208,7 @@ def test_guangzhou_department_and_currency_on_one_line_are_both_read(write_relea
     text = GUANGZHOU_HEADER.replace(
         "部门名称：示例局\n\n单位：万元", "部门名称：示例局        单位：万元"
     ) + ("甲项目\t2.00\t2.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n")
-    release = parse_release(write_release("demo.txt", text)).tables["releases"]
+    release = release_frames(parse_release(write_release("demo.txt", text)))["releases"]
     assert release["department_zh"].item() == "示例局"
     assert release["currency_unit_zh"].item() == "万元"
 
@@ -212,6 +221,6 @@ def test_guangzhou_currency_printed_in_the_header_cells_is_used(write_release):
         )
         + "甲项目\t20,000.00\t20,000.00\t\t\t目标\t1、产出指标：完成率；年度指标值：100%。\n"
     )
-    projects = parse_release(write_release("demo.txt", text)).tables["projects"]
+    projects = release_frames(parse_release(write_release("demo.txt", text)))["projects"]
     assert projects["total_wan"].item() == Decimal("2.00")
     assert projects["currency_unit_zh"].item() == "元"

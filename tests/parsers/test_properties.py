@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lake.frames import release_frames
 from parsers.amounts import normalise_amount_text
 from parsers.errors import ParseError
 from parsers.release import parse_release
@@ -93,7 +94,7 @@ def test_mutated_tianjin_cells_parse_or_raise_parse_error(tmp_path, seed, ops):
 def _assert_parses_honestly(path: Path, text: str, unit_divisor: int) -> None:
     path.write_text(text, encoding="utf-8")
     try:
-        tables = parse_release(path).tables
+        tables = release_frames(parse_release(path))
     except ParseError:
         return
     allowed = _input_amounts(text, unit_divisor)

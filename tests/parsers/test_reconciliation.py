@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from lake.frames import release_frames
 from parsers.reconciliation import classify_gap, reconcile, summarise
 from parsers.release import parse_release
 
@@ -22,7 +23,7 @@ def test_classify_gap_tells_rounding_from_mismatch(difference, n, status):
 
 
 def test_reconcile_reports_the_real_rounding_gaps_of_the_public_security_sample(raw_dir):
-    tables = parse_release(raw_dir / "guangzhou-public-security-bureau.txt").tables
+    tables = release_frames(parse_release(raw_dir / "guangzhou-public-security-bureau.txt"))
     result = reconcile(tables)
     assert summarise(result)["mismatch"] == 0
     rounding = result[result["status"] == "rounding"]
@@ -45,7 +46,9 @@ def test_reconcile_reports_the_real_rounding_gaps_of_the_public_security_sample(
 
 
 def test_reconcile_fails_a_unit_whose_projects_are_off_by_one_line(raw_dir):
-    tables = parse_release(raw_dir / "guangzhou-baiyun-political-legal-committee.txt").tables
+    tables = release_frames(
+        parse_release(raw_dir / "guangzhou-baiyun-political-legal-committee.txt")
+    )
     projects = tables["projects"].iloc[1:]  # drop 公费医疗超支及自付经费 (7.00)
     result = reconcile({**tables, "projects": projects})
     mismatch = result[result["status"] == "mismatch"]

@@ -1,12 +1,13 @@
 import pytest
 
+from lake.frames import release_frames
 from parsers.errors import ParseError
 from parsers.release import parse_release
 
 
 def test_parse_release_takes_release_facts_from_the_sidecar(raw_dir):
     sidecar = {"budget_year": 2026, "publisher_zh": "广州市财政局", "published_on": "2026-02-01"}
-    release = parse_release(raw_dir / "guangzhou-huadu-police-branch.txt", sidecar).tables[
+    release = release_frames(parse_release(raw_dir / "guangzhou-huadu-police-branch.txt", sidecar))[
         "releases"
     ]
     assert release["budget_year"].item() == 2026
@@ -15,7 +16,9 @@ def test_parse_release_takes_release_facts_from_the_sidecar(raw_dir):
 
 
 def test_parse_release_leaves_unknown_facts_null_without_a_sidecar(raw_dir):
-    release = parse_release(raw_dir / "guangzhou-huadu-police-branch.txt").tables["releases"]
+    release = release_frames(parse_release(raw_dir / "guangzhou-huadu-police-branch.txt"))[
+        "releases"
+    ]
     assert (
         release[["budget_year", "publisher_zh", "source_url", "published_on"]].isna().all(axis=None)
     )

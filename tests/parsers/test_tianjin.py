@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from lake.frames import release_frames
 from parsers.errors import ParseError
 from parsers.release import parse_release
 
@@ -55,7 +56,7 @@ TABLE = (
 
 @pytest.fixture(scope="module")
 def tianjin(raw_dir_module):
-    return parse_release(raw_dir_module / "tianjin-public-security-bureau.txt").tables
+    return release_frames(parse_release(raw_dir_module / "tianjin-public-security-bureau.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_tianjin_non_fiscal_project_keeps_other_funds(tianjin):
 
 
 def test_tianjin_rows_split_by_blank_lines_are_rebuilt(write_release):
-    tables = parse_release(write_release("tj.txt", TABLE)).tables
+    tables = release_frames(parse_release(write_release("tj.txt", TABLE)))
     project = tables["projects"].iloc[0]
     assert project["project_name_zh"] == "督审总队信息化运维经费-2023中央"
     assert project["total_wan"] == Decimal("12.15")
@@ -129,7 +130,7 @@ def test_tianjin_labels_spelled_otherwise_are_read(write_release):
         .replace("\t预算数\n", "\t资金总额\n")
         .replace("\t其中：财政资金\n", "\t其中：财政拨款\n")
     )
-    tables = parse_release(write_release("tj.txt", text)).tables
+    tables = release_frames(parse_release(write_release("tj.txt", text)))
     project = tables["projects"].iloc[0]
     assert (project["total_wan"], project["fiscal_wan"]) == (Decimal("12.15"), Decimal("12.15"))
     assert tables["budget_units"]["unit_code"].item() == "341101"
@@ -137,6 +138,6 @@ def test_tianjin_labels_spelled_otherwise_are_read(write_release):
 
 def test_tianjin_table_without_unit_line_is_kept_and_flagged(write_release):
     text = TABLE.replace("\t341101天津市公安局警务保障部财务管理处\n", "")
-    tables = parse_release(write_release("tj.txt", text)).tables
+    tables = release_frames(parse_release(write_release("tj.txt", text)))
     assert tables["budget_units"]["unit_name_zh"].item() == "（未注明单位）"
     assert "unit_missing" in tables["projects"]["flags"].item()
