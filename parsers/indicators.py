@@ -45,7 +45,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from parsers.targets import is_placeholder, parse_target
 
@@ -175,9 +175,12 @@ class IndicatorParse:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Fields:
-    """The parts of one Guangzhou item, before flags are decided."""
+class _Fields(NamedTuple):
+    """The parts of one Guangzhou item, before flags are decided.
+
+    A named tuple, not a frozen dataclass: as immutable (results are cached and shared), and
+    built at C speed, where a frozen dataclass sets each field through ``object.__setattr__``.
+    """
 
     level1_code: str | None = None
     level1_name_zh: str | None = None
@@ -190,9 +193,8 @@ class _Fields:
 
 # The columns one indicator item fills, in the order of the indicators table; the release adds
 # project_id, indicator_id, flags and source_line around them.
-ITEM_COLUMNS = (
-    "indicator_seq",
-    "printed_number",
+# An item's text columns, in the order _read_item and tianjin_indicator_columns fill them.
+TEXT_COLUMNS = (
     "level1_code",
     "level1_name_zh",
     "level2_code",
@@ -208,16 +210,22 @@ ITEM_COLUMNS = (
     "is_quantified",
     "period_target_kind",
 )
-# The item-level values that depend on the item's text alone (ITEM_COLUMNS less the first two).
-_TEXT_COLUMNS = ITEM_COLUMNS[2:]
+ITEM_COLUMNS = ("indicator_seq", "printed_number", *TEXT_COLUMNS)
+_TARGET_KIND = TEXT_COLUMNS.index("target_kind")
 
 
 @dataclass(frozen=True)
 class IndicatorColumns:
-    """The indicators of one cell or table as columns, ready to extend the release's lists.
+    """The indicators of one cell or table, ready to extend the release's columns.
+
+    An item's text columns (``TEXT_COLUMNS``, everything that depends on the item's text alone)
+    are one tuple, shared by every item of the same text (``_read_item`` is cached), so the
+    release collects these rows for a whole release and turns them into columns with one
+    ``zip`` at the end, rather than a cell at a time.
 
     Attributes:
-        values: One tuple per name of ``ITEM_COLUMNS``, one value per item.
+        rows: Each item's ``TEXT_COLUMNS`` values.
+        numbers: Each item's printed number (``None`` where none is printed).
         flags: Each item's flags as the table stores them (sorted, ``;``-joined).
         flags_if_classified: The same for a classified project, where a placeholder target
             also flags the item ``placeholder``.
@@ -227,7 +235,8 @@ class IndicatorColumns:
         warnings: What the parser noticed, in order.
     """
 
-    values: dict[str, tuple[Any, ...]]
+    rows: tuple[tuple[Any, ...], ...]
+    numbers: tuple[int | None, ...]
     flags: tuple[str, ...]
     flags_if_classified: tuple[str, ...]
     flag_tuples: tuple[tuple[str, ...], ...]
@@ -238,17 +247,24 @@ class IndicatorColumns:
     def __len__(self) -> int:
         return len(self.flags)
 
+    @property
+    def values(self) -> dict[str, tuple[Any, ...]]:
+        """One tuple per name of ``ITEM_COLUMNS`` (for callers that read items one by one)."""
+        if not self.rows:
+            return {name: () for name in ITEM_COLUMNS}
+        columns = dict(zip(TEXT_COLUMNS, zip(*self.rows, strict=True), strict=True))
+        return {
+            "indicator_seq": tuple(range(1, len(self.rows) + 1)),
+            "printed_number": self.numbers,
+            **columns,
+        }
 
-_NO_VALUES: dict[str, tuple[Any, ...]] = {name: () for name in ITEM_COLUMNS}
-_NO_INDICATORS = IndicatorColumns(_NO_VALUES, (), (), (), (), (), ())
+
+_NO_INDICATORS = IndicatorColumns((), (), (), (), (), (), (), ())
 
 
 class _ColumnsBuilder:
-    """Collects a cell's items, then turns them into IndicatorColumns in one transpose.
-
-    An item's text columns come from ``_read_item`` as one shared, cached tuple, so adding
-    an item appends four references; ``zip(*rows)`` then makes the columns at C speed.
-    """
+    """Collects a cell's items (four references each), then freezes them into IndicatorColumns."""
 
     def __init__(self) -> None:
         self.numbers: list[int | None] = []
@@ -267,16 +283,15 @@ class _ColumnsBuilder:
         self.offsets.append(offset)
 
     def freeze(self) -> IndicatorColumns:
-        count = len(self.rows)
-        if not count:
-            return IndicatorColumns(_NO_VALUES, (), (), (), (), (), tuple(self.warnings))
-        values = dict(zip(_TEXT_COLUMNS, zip(*self.rows, strict=True), strict=True))
-        values["indicator_seq"] = tuple(range(1, count + 1))
-        values["printed_number"] = tuple(self.numbers)
-        pairs = zip(self.flag_tuples, self.rows, strict=True)
-        stored = [_stored_flags(flags, row[8]) for flags, row in pairs]  # row[8]: target_kind
+        if not self.rows:
+            return IndicatorColumns((), (), (), (), (), (), (), tuple(self.warnings))
+        stored = [
+            _stored_flags(flags, row[_TARGET_KIND])
+            for flags, row in zip(self.flag_tuples, self.rows, strict=True)
+        ]
         return IndicatorColumns(
-            values={name: values[name] for name in ITEM_COLUMNS},
+            rows=tuple(self.rows),
+            numbers=tuple(self.numbers),
             flags=tuple(plain for plain, _ in stored),
             flags_if_classified=tuple(classified for _, classified in stored),
             flag_tuples=tuple(self.flag_tuples),

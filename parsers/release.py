@@ -20,6 +20,7 @@ from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
 from parsers.errors import ParseError
 from parsers.indicators import (
+    TEXT_COLUMNS,
     IndicatorColumns,
     guangzhou_indicator_columns,
     tianjin_indicator_columns,
@@ -119,6 +120,9 @@ def build_tables(
 
     projects: dict[str, list[Any]] = defaultdict(list)
     indicators: dict[str, list[Any]] = defaultdict(list)
+    # Each indicator's text columns as one shared tuple (see IndicatorColumns): made columns
+    # once, after the last project, by one zip.
+    indicator_rows: list[tuple[Any, ...]] = []
     occurrences: Counter[tuple[int, str]] = Counter()
     for project in result.projects:
         key = name_key(project.name_zh)
@@ -171,7 +175,9 @@ def build_tables(
         projects["flags"].append(";".join(sorted(set(flags))))
         projects["source_line"].append(project.source_line)
         projects["source_line_end"].append(project.source_line_end)
-        _extend_indicators(indicators, items, project_id, project)
+        _extend_indicators(indicators, indicator_rows, items, project_id, project)
+    if indicator_rows:
+        indicators.update(zip(TEXT_COLUMNS, zip(*indicator_rows, strict=True), strict=True))
 
     department = sidecar.get("department_zh") or result.department_zh
     department_source = "sidecar" if sidecar.get("department_zh") else result.department_source
@@ -237,20 +243,21 @@ def build_tables(
 
 def _extend_indicators(
     indicators: dict[str, list[Any]],
+    rows: list[tuple[Any, ...]],
     items: IndicatorColumns,
     project_id: str,
     project: ProjectRecord,
 ) -> None:
-    """Add one project's indicator block to the release's indicator columns."""
+    """Add one project's indicator block to the release's indicator columns and rows."""
     count = len(items)
     if not count:
         return
+    seqs = range(1, count + 1)
     indicators["project_id"].extend([project_id] * count)
-    indicators["indicator_id"].extend(
-        [f"{project_id}-{seq:03d}" for seq in items.values["indicator_seq"]]
-    )
-    for name, values in items.values.items():
-        indicators[name].extend(values)
+    indicators["indicator_id"].extend([f"{project_id}-{seq:03d}" for seq in seqs])
+    indicators["indicator_seq"].extend(seqs)
+    indicators["printed_number"].extend(items.numbers)
+    rows.extend(items.rows)
     indicators["flags"].extend(items.flags_if_classified if project.is_classified else items.flags)
     # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
     indicators["source_line"].extend(items.lines or [project.source_line] * count)

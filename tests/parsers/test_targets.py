@@ -1,9 +1,13 @@
 """Targets copied from the sample releases (file named per case); expected values typed by hand."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from parsers import targets
 from parsers.targets import ParsedTarget, is_placeholder, parse_target
 
 
@@ -216,3 +220,67 @@ def test_parse_target_rejects_number_followed_by_sentence():
 def test_is_placeholder_rejects_real_indicator_name():
     # government-services: a real name next to the placeholders
     assert not is_placeholder("汇聚数据量")
+
+
+# --- the one-match reading of the commonest shape gives what the general rules give ----------
+
+_OPERATOR_WORDS = [
+    "",
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "=",
+    ">=",
+    "<=",
+    "＞",
+    "不少于",
+    "不低于",
+    "大于",
+    "达到",
+    "达",
+]
+_OPERATOR_WORDS += ["小于或等于", "超过", "不满", "等于", "低于", "满意度", "约"]
+_UNITS = ["", "%", "％", "个", "万元", "人次", "天", "百分比", "年", "月", "个月", "平方米", "分"]
+_UNITS += ["次/年", "(个)", "元/人", "项)", "万人次以上", "台套", "小时内", "名", "km", "。"]
+_SUFFIXES = ["", "以上", "以下", "及以上", "及以下", "以内", "之内", "内", "或以上", "完成", "达标"]
+
+
+def _general(text):
+    """parse_target with the one-match reading switched off (and no cache)."""
+    original = targets._read_simple
+    targets._read_simple = lambda folded, text: None
+    try:
+        return targets.parse_target.__wrapped__(text)
+    finally:
+        targets._read_simple = original
+
+
+@given(
+    st.sampled_from(_OPERATOR_WORDS),
+    st.sampled_from(["95", "100", "0.5", "2024", "12", "1,200", "３", "7"]),
+    st.sampled_from(_UNITS),
+    st.sampled_from(_SUFFIXES),
+)
+def test_the_one_match_reading_agrees_with_the_general_rules(operator, number, unit, suffix):
+    text = f"{operator}{number}{unit}{suffix}"
+    assert targets.parse_target.__wrapped__(text) == _general(text)
+
+
+def test_the_one_match_reading_agrees_on_every_target_the_samples_print():
+    from parsers.release import parse_release
+
+    raw = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+    texts = {
+        text
+        for path in raw.glob("*.txt")
+        for text in parse_release(path).tables["indicators"]["annual_target_zh"].to_pylist()
+        if text
+    }
+    assert len(texts) > 500
+    read_in_one_match = [
+        t for t in texts if targets._read_simple(targets.normalize_target_text(t), t)
+    ]
+    assert len(read_in_one_match) > 200  # the shape is the common one, or the shortcut is moot
+    for text in texts:
+        assert targets.parse_target.__wrapped__(text) == _general(text), text
