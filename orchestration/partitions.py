@@ -45,6 +45,12 @@ def withdraw_vanished(instance: dg.DagsterInstance, lake_dir: Path) -> list[With
     return withdrawn
 
 
+# The one place production code types Dagster run tags. Dagster 1.13.27 offers no public way
+# to start one in-process run over a span of partitions of a multi_run asset: execute_in_process
+# takes one partition key, the CLI's --partition-range refuses multi_run policies, and the
+# automation evaluated in-process requests one run per release (7x the wall time); only the
+# daemon's backfills make spans. docs/operations.md ("How make run starts a span") has the
+# figures; tests/orchestration/test_public_api.py fails when either public route changes.
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 

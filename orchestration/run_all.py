@@ -13,6 +13,11 @@ The marts run holds the build lock (lake/locks.py): a second ``make run`` (or a 
 run, or the benchmark) building the same warehouse waits for it, up to
 ``$BUDGET_BUILD_LOCK_TIMEOUT_SECONDS``, then stops with one line naming the holder.
 
+A span is one run because the run carries Dagster's two partition-range tags
+(orchestration/partitions.py): no public Dagster API starts such a run in this process for an
+asset whose backfill policy is multi_run, and one run per release takes seven times as long
+(docs/operations.md, "How make run starts a span").
+
 Exits non-zero, naming the failed step or check, when any run failed, when a raw file was
 refused, or when the summary cannot be read back from the warehouse. Everything runs
 in this process (in-process executor), against ``DagsterInstance.get()``: the
