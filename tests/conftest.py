@@ -4,17 +4,24 @@ Tests write only under ``tmp_path``; nothing here touches ``data_lake/`` except 
 read the committed raw releases.
 """
 
+from __future__ import annotations
+
 import os
 import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from lake.frames import release_frames
+
+if TYPE_CHECKING:
+    from orchestration.run_all import PipelineResult
 
 # CI replays the same examples every run (a red CI must be reproducible); locally each run
 # explores new mutations.
@@ -48,6 +55,47 @@ def dbt_manifest() -> Path:
             env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         )
     return MANIFEST_PATH
+
+
+@dataclass(frozen=True)
+class SamplePipeline:
+    """What one ``run_pipeline`` pass over every committed sample release left behind."""
+
+    result: PipelineResult
+    lake: Path
+
+
+@pytest.fixture(scope="session")
+def sample_pipeline(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> SamplePipeline:
+    """Every committed sample release through ``run_pipeline`` (``make run``'s path), once.
+
+    The end-to-end checks and the analyst tools read the same marts; building them once per
+    session instead of once per module saves a whole pipeline run (a minute on two busy cores).
+    Tests read this lake; a test that writes to it takes ``sample_pipeline_copy``.
+    """
+    import dagster as dg
+
+    from orchestration.run_all import run_pipeline
+
+    root = tmp_path_factory.mktemp("sample_pipeline")
+    lake = root / "lake"
+    (lake / "raw").mkdir(parents=True)
+    for raw in sorted(RAW_DIR.glob("*.txt")):
+        shutil.copy(raw, lake / "raw" / raw.name)
+    (root / "dagster_home").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BUDGET_LAKE_DIR", str(lake))
+        patch.setenv("BUDGET_WAREHOUSE_PATH", str(lake / "warehouse.duckdb"))
+        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = run_pipeline(instance)
+    return SamplePipeline(result, lake)
+
+
+@pytest.fixture
+def sample_pipeline_copy(sample_pipeline: SamplePipeline, tmp_path: Path) -> Path:
+    """A private copy of the sample pipeline's lake (raw files, Parquet, warehouse) to write to."""
+    return shutil.copytree(sample_pipeline.lake, tmp_path / "lake")
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Every sample release, raw → Parquet → dbt marts, through the same code path as ``make run``.
 
-One pipeline pass into a temporary lake and warehouse (module fixture), then checks on
-the marts through DuckDB. Expected 合计 figures are typed from line 10 of each
-Guangzhou document; Tianjin prints none.
+One pipeline pass into a temporary lake and warehouse (the session's ``sample_pipeline``,
+which the analyst tools' tests read too), then checks on the marts through DuckDB. Expected
+合计 figures are typed from line 10 of each Guangzhou document; Tianjin prints none.
 """
 
 from collections import Counter
@@ -40,25 +40,9 @@ TABLES = (
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory, dbt_manifest):
-    """Run every release and dbt once into a throw-away lake; yield (result, lake dir)."""
-    from orchestration.run_all import run_pipeline
-
-    root = tmp_path_factory.mktemp("e2e")
-    lake = root / "lake"
-    (lake / "raw").mkdir(parents=True)
-    for release_id in RELEASE_IDS:
-        (lake / "raw" / f"{release_id}.txt").write_bytes(
-            (RAW_DIR / f"{release_id}.txt").read_bytes()
-        )
-    (root / "dagster_home").mkdir()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BUDGET_LAKE_DIR", str(lake))
-        patch.setenv("BUDGET_WAREHOUSE_PATH", str(lake / "warehouse.duckdb"))
-        patch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = run_pipeline(instance)
-    yield result, lake
+def pipeline(sample_pipeline):
+    """The session's one pass of every release and dbt into a throw-away lake: (result, lake)."""
+    yield sample_pipeline.result, sample_pipeline.lake
 
 
 @pytest.fixture(scope="module")
@@ -238,13 +222,14 @@ def test_every_lake_table_reads_as_one_dataset_with_each_readers_defaults(pipeli
         assert set(frame["release_id"].astype(str)) == with_rows, table
 
 
-def test_rerunning_every_release_yields_identical_marts(pipeline, tmp_path):
+def test_rerunning_every_release_yields_identical_marts(sample_pipeline_copy, tmp_path):
     # Idempotence: a second pass over the same raw files replaces each release's own
-    # partitions and rebuilds the marts; no row is duplicated, no figure moves. The module's
-    # read-only connection stays open meanwhile: the rebuilt warehouse is swapped in whole.
+    # partitions and rebuilds the marts; no row is duplicated, no figure moves. A read-only
+    # connection stays open meanwhile: the rebuilt warehouse is swapped in whole. It runs on a
+    # copy of the session's sample lake, which other modules read.
     from orchestration.run_all import run_pipeline
 
-    _, lake = pipeline
+    lake = sample_pipeline_copy
 
     def snapshot():
         with duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True) as connection:
@@ -260,7 +245,10 @@ def test_rerunning_every_release_yields_identical_marts(pipeline, tmp_path):
 
     before = snapshot()
     (tmp_path / "dagster_home").mkdir()
-    with pytest.MonkeyPatch.context() as patch:
+    with (
+        duckdb.connect(str(lake / "warehouse.duckdb"), read_only=True),
+        pytest.MonkeyPatch.context() as patch,
+    ):
         patch.setenv("BUDGET_LAKE_DIR", str(lake))
         patch.setenv("BUDGET_WAREHOUSE_PATH", str(lake / "warehouse.duckdb"))
         patch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))

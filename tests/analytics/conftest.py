@@ -2,8 +2,9 @@
 
 The tiny warehouse has the columns of the marts (dbt_project/models/marts/*.yml) and a
 handful of rows typed by hand, with names taken from the Guangzhou sample releases. The
-sample warehouse runs the real pipeline (orchestration.run_all.run_pipeline) on every
-committed release into a temporary lake; tests that use it are marked slow.
+sample warehouse is a copy of what the real pipeline (orchestration.run_all.run_pipeline) built
+from every committed release (the session's ``sample_pipeline``); tests that use it are marked
+slow.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-RAW_DIR = REPO_DIR / "data_lake" / "raw"
 MART_TABLES = ("fct_projects", "spending_by_category", "reconciliation")
 
 # Baiyun (guangzhou-baiyun-political-legal-committee.txt) and the public security bureau,
@@ -109,37 +108,30 @@ def tiny_warehouse_with_indicators(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_warehouse(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Path:
-    """A warehouse built from every committed sample release by the pipeline's own code path.
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory, sample_pipeline) -> Path:
+    """A copy of the warehouse the pipeline's own code path built from every sample release.
 
-    The marts must exist; a failing warn-level dbt test or asset check does not stop the
-    analyst tools, so only missing marts fail the fixture.
+    The build is the session's ``sample_pipeline`` (tests/conftest.py), shared with the
+    end-to-end checks; the analyst tools read a copy of its file. The marts must exist; a
+    failing warn-level dbt test or asset check does not stop the analyst tools, so only missing
+    marts fail the fixture.
     """
-    import dagster as dg
-
-    from orchestration.run_all import run_pipeline
-
-    lake = tmp_path_factory.mktemp("sample_lake")
-    shutil.copytree(RAW_DIR, lake / "raw")
-    warehouse = lake / "warehouse.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("BUDGET_LAKE_DIR", str(lake))
-        patch.setenv("BUDGET_WAREHOUSE_PATH", str(warehouse))
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = run_pipeline(instance)
+    built = sample_pipeline.lake / "warehouse.duckdb"
     failures = "; ".join(
-        f"{run.label}: {run.failed_steps + run.failed_checks}" for run in result.failures
+        f"{run.label}: {run.failed_steps + run.failed_checks}"
+        for run in sample_pipeline.result.failures
     )
-    if not warehouse.exists():
+    if not built.exists():
         pytest.fail(f"the pipeline built no warehouse: {failures}")
+    warehouse = Path(shutil.copy(built, tmp_path_factory.mktemp("sample_warehouse")))
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        built = {
+        tables = {
             name
             for (name,) in connection.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
-    missing = sorted(set(MART_TABLES) - built)
+    missing = sorted(set(MART_TABLES) - tables)
     if missing:
         pytest.fail(f"the pipeline built no {', '.join(missing)}: {failures}")
     return warehouse
