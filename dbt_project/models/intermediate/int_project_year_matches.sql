@@ -102,16 +102,13 @@ paired as (
 
 counted as (
 
-    -- How often the name occurs in the unit in each year, on every row of the name (a row
-    -- without a partner still needs the other year's count to say whether it is ambiguous).
     select
         paired.*,
-        coalesce(max(current_equal_names) over (
-            partition by department_id, budget_year, unit_match_key, project_name_key
-        ), 0) as n_equal_names,
-        coalesce(max(previous_equal_names) over (
-            partition by department_id, budget_year, unit_match_key, project_name_key
-        ), 0) as previous_n_equal_names
+        {{ equal_key_counts(
+            'current_equal_names',
+            'previous_equal_names',
+            ['department_id', 'budget_year', 'unit_match_key', 'project_name_key'],
+        ) }}
     from paired
 
 )
@@ -144,9 +141,6 @@ select
     previous_n_equal_names,
     case
         when previous_budget_year is null then 'first_year'
-        when n_equal_names = 0 or previous_n_equal_names = 0 then 'none'
-        when n_equal_names <> previous_n_equal_names then 'ambiguous'
-        when n_equal_names > 1 then 'order_among_equals'
-        else 'name'
+        else {{ occurrence_match_method() }}
     end as match_method
 from counted

@@ -129,12 +129,11 @@ counted as (
 
     select
         paired.*,
-        coalesce(max(current_n_equal) over (
-            partition by project_key, budget_year, dimension, indicator_name_key
-        ), 0) as n_equal_names,
-        coalesce(max(previous_n_equal) over (
-            partition by project_key, budget_year, dimension, indicator_name_key
-        ), 0) as previous_n_equal_names,
+        {{ equal_key_counts(
+            'current_n_equal',
+            'previous_n_equal',
+            ['project_key', 'budget_year', 'dimension', 'indicator_name_key'],
+        ) }},
         case
             when target_operator in ('≥', '>') and previous_target_operator in ('≥', '>')
                 then 'floor'
@@ -169,12 +168,7 @@ classified as (
             when target_operator in ('>', '<') then 'tightened'
             else 'loosened'
         end as target_change,
-        case
-            when n_equal_names = 0 or previous_n_equal_names = 0 then 'none'
-            when n_equal_names <> previous_n_equal_names then 'ambiguous'
-            when n_equal_names > 1 then 'order_among_equals'
-            else 'name'
-        end as match_method
+        {{ occurrence_match_method() }} as match_method
     from counted
 
 ),
