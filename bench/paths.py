@@ -3,7 +3,8 @@
 - **baseline**: what a single script would do. Parse every release, reconcile it, write its
   Parquet partitions (``load_releases``), then answer the marts' main questions with DuckDB
   SQL straight over the Parquet. No Pandera, no Dagster, no dbt.
-- ``dbt_command``: the dbt CLI on the project against a given lake, for the dbt variants.
+- ``dbt_command``: the dbt CLI on the project against a given lake, for the dbt variants
+  (``timed_dbt``, shared with the Spark build in bench/spark.py).
 
 Releases run in worker processes that return small summaries, never frames.
 """
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import duckdb
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+import settings
+
+DBT_PROJECT_DIR = settings.DBT_PROJECT_DIR
+# Lines of dbt's output a failed build's error carries.
+DBT_FAILURE_TAIL_LINES = 30
 
 # The marts' main questions, asked of the Parquet directly: money by release and unit, and
 # how many indicators are quantified, by release.
@@ -113,22 +117,23 @@ def dbt_command(args: list[str], lake_dir: Path, warehouse: Path, target: Path) 
     dbt = Path(sys.executable).with_name("dbt")
     env = {
         **os.environ,
-        "BUDGET_LAKE_DIR": str(lake_dir),
-        "BUDGET_WAREHOUSE_PATH": str(warehouse),
+        settings.LAKE_DIR_ENV: str(lake_dir),
+        settings.WAREHOUSE_PATH_ENV: str(warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    return timed_dbt(dbt if dbt.exists() else Path("dbt"), args, env, target)
+
+
+def timed_dbt(dbt: Path, args: list[str], env: dict[str, str], target: Path) -> float:
+    """Run ``dbt`` in the project with its target and logs in ``target``; return wall seconds.
+
+    Shared by the DuckDB and the Spark builds (bench/spark.py), so that both are timed the
+    same way. Raises with the last lines of dbt's output when it fails.
+    """
     started = time.perf_counter()
     completed = subprocess.run(
-        [
-            str(dbt if dbt.exists() else "dbt"),
-            *args,
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target),
-        ],
+        [str(dbt), *args, "--profiles-dir", ".", "--target-path", str(target)]
+        + ["--log-path", str(target)],
         cwd=DBT_PROJECT_DIR,
         env=env,
         capture_output=True,
@@ -137,6 +142,6 @@ def dbt_command(args: list[str], lake_dir: Path, warehouse: Path, target: Path) 
     )
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
-        tail = "\n".join(completed.stdout.splitlines()[-20:])
+        tail = "\n".join(completed.stdout.splitlines()[-DBT_FAILURE_TAIL_LINES:])
         raise RuntimeError(f"dbt {' '.join(args)} failed:\n{tail}")
     return seconds

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import settings
+from bench.paths import timed_dbt
 
 # The metastore and the driver listen on loopback only: no DNS lookup of the host name, no
 # network needed.
@@ -58,33 +57,12 @@ def dbt_spark_command(args: list[str], lake_dir: Path, work_dir: Path) -> float:
     dbt's target folder and logs go to ``work_dir`` too, so one build never reads another's
     partial-parse state.
     """
-    env = spark_environment(work_dir, lake_dir)
-    dbt = spark_dbt()
-    started = time.perf_counter()
-    completed = subprocess.run(
-        [
-            str(dbt),
-            *args,
-            "--target",
-            "spark",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(Path(work_dir) / "dbt_target"),
-            "--log-path",
-            str(Path(work_dir) / "dbt_target"),
-        ],
-        cwd=settings.DBT_PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    return timed_dbt(
+        spark_dbt(),
+        [*args, "--target", "spark"],
+        spark_environment(work_dir, lake_dir),
+        Path(work_dir) / "dbt_target",
     )
-    seconds = time.perf_counter() - started
-    if completed.returncode != 0:
-        tail = "\n".join(completed.stdout.splitlines()[-30:])
-        raise RuntimeError(f"dbt {' '.join(args)} --target spark failed:\n{tail}")
-    return seconds
 
 
 def spark_table_glob(work_dir: Path, schema: str, table: str) -> str:
