@@ -10,9 +10,8 @@ the SQL files come from dagster-dbt.
 
 dbt builds into a separate file that replaces the live warehouse only when the whole build
 succeeded (lake/warehouse.py), so a failed or killed build never shows half-built marts. The
-marts' row counts are read from that file once dbt has exited, and dbt's connections in this
-process are closed before the swap. A warehouse held by another process is retried; a failed
-dbt test is not (the same data fails again).
+marts' row counts are read from that file in one query once dbt has exited. A warehouse held
+by another process is retried; a failed dbt test is not (the same data fails again).
 
 The build is incremental when it can be (docs/scaling.md, "Incremental marts"): the build file
 starts as a copy of the live warehouse, and dbt rewrites only the releases new, changed or gone
@@ -23,7 +22,7 @@ empty file with every test.
 """
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -37,8 +36,6 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-from dbt.adapters.base import BaseAdapter
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
 from lake.build_state import (
     BuildState,
@@ -53,6 +50,7 @@ from lake.locks import LockTimeoutError
 from lake.warehouse import (
     IncompleteBuildError,
     WarehouseLockedError,
+    count_rows,
     discard_build,
     prepare_build,
     publish_build,
@@ -80,6 +78,8 @@ LOCK_RETRY_SECONDS = 60
 MARTS_GROUP = "marts"
 # Release ids named in the run log's one line about the plan; the rest are counted.
 SHOWN_RELEASE_IDS = 20
+# Dagster's documented metadata key for a table's rows (the UI shows it on the asset).
+ROW_COUNT_KEY = "dagster/row_count"
 # The nightly rebuild refreshes the marts every 24 h; warn after a missed night's margin,
 # fail after two. Evaluated when dagster.yaml has `freshness: enabled: true`.
 MARTS_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
@@ -205,14 +205,36 @@ def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def close_duckdb(adapter: BaseAdapter) -> None:
-    """Let go of the build file the row counts opened in this process, before it is swapped in.
+def stored_table(manifest: Mapping[str, Any], event: object) -> tuple[str, str] | None:
+    """``(schema, table)`` of a built model or seed that holds rows; None for views and checks.
 
-    dbt-duckdb keeps its database open between invocations (``keep_open``, default true): the
-    connections are closed, then its shared environment is dropped, which closes the file.
+    Views are not counted (counting one runs its whole query), as in dagster-dbt.
     """
-    adapter.cleanup_connections()
-    DuckDBConnectionManager.close_all_connections()
+    if not isinstance(event, dg.Output) or "unique_id" not in event.metadata:
+        return None
+    node = manifest["nodes"].get(event.metadata["unique_id"].value) or {}
+    if node.get("config", {}).get("materialized") in (None, "view", "ephemeral"):
+        return None
+    return node["schema"], node.get("alias") or node["name"]
+
+
+def with_row_counts(
+    events: Iterable[object], manifest: Mapping[str, Any], build_file: Path
+) -> Iterator[object]:
+    """The events of a finished dbt build, each stored table's output with its row count.
+
+    Replaces ``fetch_row_counts()`` (the same ``dagster/row_count``): all counts come from one
+    query after dbt exited (``count_rows``), with no adapter connection in this process to close
+    before the swap and no thread polling while dbt runs.
+    """
+    events = list(events)
+    tables = {id(event): stored_table(manifest, event) for event in events}
+    counts = count_rows(build_file, (table for table in tables.values() if table))
+    for event in events:
+        table = tables[id(event)]
+        if table in counts:
+            event = event.with_metadata({**event.metadata, ROW_COUNT_KEY: counts[table]})
+        yield event
 
 
 def retry_when_locked() -> dg.RetryRequested:
@@ -283,16 +305,16 @@ def dbt_models(
                 invocation = dbt.cli(
                     ["build", *plan.dbt_args()], context=context, raise_on_error=False
                 )
-                # dagster-dbt waits for dbt to exit before it counts rows in a DuckDB file.
-                yield from invocation.stream().fetch_row_counts()
-            if invocation.adapter is not None:
-                close_duckdb(invocation.adapter)
+                # Collected whole: the row counts wait for dbt to let go of the build file.
+                events = list(invocation.stream())
             if not invocation.is_successful():
+                yield from events  # the failed tests' results; nothing here will be published
                 discard_build(live)
                 raise dg.Failure(
                     description="dbt build failed; the live warehouse was left as it was "
                     f"({live.name}). See the dbt output above."
                 )
+            yield from with_row_counts(events, invocation.manifest, building)
             try:
                 write_build_state(building, current)
                 publish_build(live)

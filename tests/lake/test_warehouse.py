@@ -11,6 +11,7 @@ from lake.warehouse import (
     WarehouseLockedError,
     build_path,
     connect,
+    count_rows,
     discard_build,
     ensure_no_writer,
     prepare_build,
@@ -42,6 +43,18 @@ def test_publish_build_swaps_the_finished_build_in_for_the_live_warehouse(tmp_pa
 
     assert _read(live) == "new"
     assert not build_path(live).exists()
+
+
+def test_count_rows_counts_every_table_in_one_call(tmp_path):
+    path = tmp_path / "build.duckdb"
+    _write(path, "x", rows=47)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema seeds")
+        connection.execute("create table seeds.categories as select 1 as code from range(9)")
+        connection.execute("create table seeds.empty (code integer)")
+    tables = [("marts", "fct_projects"), ("seeds", "categories"), ("seeds", "empty")]
+    assert count_rows(path, tables) == dict(zip(tables, [47, 9, 0], strict=True))
+    assert count_rows(path, []) == {}
 
 
 def test_discard_build_leaves_the_live_warehouse_as_it_was(tmp_path):
