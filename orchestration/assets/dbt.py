@@ -37,6 +37,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+import settings
 from lake.build_state import (
     BuildState,
     MartsPlan,
@@ -303,7 +304,10 @@ def dbt_models(
             env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
             with dbt_environment(env):
                 invocation = dbt.cli(
-                    ["build", *plan.dbt_args()], context=context, raise_on_error=False
+                    ["build", *plan.dbt_args()],
+                    context=context,
+                    raise_on_error=False,
+                    target_path=settings.dbt_target_path(live),
                 )
                 # Collected whole: the row counts wait for dbt to let go of the build file.
                 events = list(invocation.stream())
