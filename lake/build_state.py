@@ -62,12 +62,6 @@ class MartsPlan:
     reason: str
     changed_release_ids: tuple[str, ...] = ()
 
-    def dbt_args(self) -> list[str]:
-        """The arguments that make ``dbt build`` do this plan."""
-        if self.full:
-            return ["--full-refresh"]
-        return ["--vars", json.dumps({"changed_release_ids": list(self.changed_release_ids)})]
-
 
 def release_fingerprints(lake_dir: Path) -> dict[str, str]:
     """``release_id → fingerprint`` of every release with a partition folder in the lake.

@@ -46,10 +46,6 @@ def test_plan_names_the_new_the_changed_and_the_gone_releases_and_no_other():
     plan = plan_marts_build(previous, current)
 
     assert plan == MartsPlan(False, plan.reason, ("changed", "gone", "new"))
-    assert plan.dbt_args() == [
-        "--vars",
-        json.dumps({"changed_release_ids": ["changed", "gone", "new"]}),
-    ]
 
 
 def test_plan_rewrites_nothing_when_nothing_changed():
@@ -64,7 +60,6 @@ def test_plan_is_full_when_every_release_changed():
     plan = plan_marts_build(_state({"a": "1", "b": "1"}), _state({"a": "2", "b": "2"}))
 
     assert plan.full
-    assert plan.dbt_args() == ["--full-refresh"]
 
 
 def _write(lake: Path, table: str, release_id: str, data: bytes) -> Path:
