@@ -187,3 +187,21 @@ def test_dbt_build_retries_while_another_process_holds_the_build_file(
     assert not result.success
     assert len(retries) == 2
     assert not live.exists()
+
+
+def test_full_build_refreshes_every_model_from_an_empty_file():
+    from lake.build_state import MartsPlan
+    from orchestration.assets.dbt import dbt_build_args
+
+    assert dbt_build_args(MartsPlan(True, "no record")) == ["build", "--full-refresh"]
+
+
+def test_incremental_build_names_the_changed_releases_and_leaves_out_what_the_copy_holds():
+    from lake.build_state import MartsPlan
+    from orchestration.assets.dbt import INCREMENTAL_EXCLUDE, dbt_build_args
+
+    args = dbt_build_args(MartsPlan(False, "2 changed", ("a", "b")))
+
+    assert args[:3] == ["build", "--exclude", INCREMENTAL_EXCLUDE]
+    assert set(INCREMENTAL_EXCLUDE.split()) == {"resource_type:seed", "path:models/intermediate"}
+    assert args[3:] == ["--vars", json.dumps({"changed_release_ids": ["a", "b"]})]
