@@ -338,32 +338,52 @@ def guangzhou_indicator_columns(text: str) -> IndicatorColumns:
     """One Guangzhou 绩效指标 cell as indicator columns (see the module docstring).
 
     Cached on the cell: cells repeat (广州市公安局 prints the same 辅警补助经费 cell nine
-    times), and the result is frozen, so projects share it.
+    times), and the result is frozen, so projects share it. Per item only the printed number
+    is judged here; everything its text decides, stored flags included, comes from
+    ``_read_item``, read once per distinct item text.
     """
     if not text or not _clean_html(text).strip():
         return _NO_INDICATORS
-    built = _ColumnsBuilder()
+    numbers: list[int | None] = []
+    rows: list[tuple[Any, ...]] = []
+    flag_tuples: list[tuple[str, ...]] = []
+    offsets: list[int] = []
+    plain: list[str] = []
+    classified: list[str] = []
+    warnings: list[str] = []
     seen: set[int] = set()
     for number, offset, raw in _guangzhou_segments(text):
-        level1_name, text_values, level_flags, target_flags = _read_item(raw)
-        # The flag groups never share a flag, so concatenation keeps them unique.
-        if number is None:
-            flags = level_flags + ("damaged_number",) + target_flags
-            built.warnings.append(
-                f"offset {offset}: text without an item number: {_excerpt(raw)!r}"
-            )
-        elif number in seen:
-            flags = level_flags + ("duplicate_number",) + target_flags
-            built.warnings.append(f"offset {offset}: item number {number} printed twice")
-        else:
-            flags = level_flags + target_flags
+        level1_name, text_values, level_flags, target_flags, stored = _read_item(raw)
+        if number is not None and number not in seen:
             seen.add(number)
+            flags = level_flags + target_flags
+        else:
+            # The flag groups never share a flag, so concatenation keeps them unique.
+            if number is None:
+                flags = level_flags + ("damaged_number",) + target_flags
+                warnings.append(f"offset {offset}: text without an item number: {_excerpt(raw)!r}")
+            else:
+                flags = level_flags + ("duplicate_number",) + target_flags
+                warnings.append(f"offset {offset}: item number {number} printed twice")
+            stored = _stored_flags(flags, text_values[_TARGET_KIND])
         if level_flags and "level2_in_level1_slot" in level_flags:
-            built.warnings.append(
-                f"offset {offset}: level-2 name {level1_name!r} in the level-1 slot"
-            )
-        built.append(number, text_values, flags, offset)
-    return built.freeze()
+            warnings.append(f"offset {offset}: level-2 name {level1_name!r} in the level-1 slot")
+        numbers.append(number)
+        rows.append(text_values)
+        flag_tuples.append(flags)
+        offsets.append(offset)
+        plain.append(stored[0])
+        classified.append(stored[1])
+    return IndicatorColumns(
+        rows=tuple(rows),
+        numbers=tuple(numbers),
+        flags=tuple(plain),
+        flags_if_classified=tuple(classified),
+        flag_tuples=tuple(flag_tuples),
+        offsets=tuple(offsets),
+        lines=(),
+        warnings=tuple(warnings),
+    )
 
 
 def _guangzhou_segments(text: str) -> list[tuple[int | None, int, str]]:
@@ -375,11 +395,18 @@ def _guangzhou_segments(text: str) -> list[tuple[int | None, int, str]]:
     if _clean_html(leading).strip(_ITEM_END):
         offset = len(leading) - len(leading.lstrip())
         segments.append((None, offset, leading))
-    for index, start in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+    ends = [start.start() for start in starts[1:]]
+    ends.append(len(text))
+    for start, end in zip(starts, ends, strict=True):
         number: int | None = int(start.group(1))
-        for piece_start, piece_end in _split_merged(text, start.end(), end):
-            if piece_start == start.end():
+        body = start.end()
+        annual = text.find("年度指标值", body, end)
+        if annual == -1 or text.find("-", annual, end) == -1:
+            # No coded level after the annual target: nothing merged (see _split_merged).
+            segments.append((number, start.start(), text[body:end]))
+            continue
+        for piece_start, piece_end in _split_merged(text, body, end):
+            if piece_start == body:
                 segments.append((number, start.start(), text[piece_start:piece_end]))
             else:
                 segments.append((None, piece_start, text[piece_start:piece_end]))
@@ -429,14 +456,16 @@ def _items(columns: IndicatorColumns, source_lines: tuple[int, ...] | None) -> I
 @lru_cache(maxsize=65536)
 def _read_item(
     raw: str,
-) -> tuple[str | None, tuple[Any, ...], tuple[str, ...], tuple[str, ...]]:
-    """One item's level-1 name, text columns and the flags they imply (levels, targets).
+) -> tuple[str | None, tuple[Any, ...], tuple[str, ...], tuple[str, ...], tuple[str, str]]:
+    """One item's level-1 name, text columns, the flags they imply and those flags as stored.
 
     Cached on the raw text: items recur across projects, and everything here depends on the
-    text alone (the number and its checks are the caller's).
+    text alone (the number and its checks are the caller's; ``stored`` is what
+    ``_stored_flags`` makes of the item's flags when its number is in order).
     """
     fields = _split_guangzhou_item(_clean_html(raw))
     level_flags = _level_flags(fields.level1_name_zh, fields.level2_name_zh)
+    target_values = _target_values(fields.period_target_zh, fields.annual_target_zh)
     text_values = (
         fields.level1_code,
         fields.level1_name_zh,
@@ -446,9 +475,11 @@ def _read_item(
         None,
         fields.period_target_zh,
         fields.annual_target_zh,
-        *_target_values(fields.period_target_zh, fields.annual_target_zh),
+        *target_values,
     )
-    return fields.level1_name_zh, text_values, level_flags, tuple(_target_flags(fields))
+    target_flags = tuple(_target_flags(fields))
+    stored = _stored_flags(level_flags + target_flags, target_values[0])
+    return fields.level1_name_zh, text_values, level_flags, target_flags, stored
 
 
 @dataclass
