@@ -110,7 +110,7 @@ def _parse_pass(paths: list[Path]) -> tuple[float, float, int, int]:
 
 
 def _layout_pass(paths: list[Path]) -> float:
-    """Read + detect + layout parser only: the records, before ids, indicators and frames."""
+    """Read + detect + layout parser only: the records, before ids, indicators and tables."""
     from parsers.detect import detect_layout
     from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
     from parsers.layouts.guangzhou import parse_guangzhou
