@@ -395,8 +395,8 @@ def _guangzhou_segments(text: str) -> list[tuple[int | None, int, str]]:
     if _clean_html(leading).strip(_ITEM_END):
         offset = len(leading) - len(leading.lstrip())
         segments.append((None, offset, leading))
-    ends = [start.start() for start in starts[1:]]
-    ends.append(len(text))
+    # Each item ends where the next starts, the last at the end of the cell.
+    ends = [start.start() for start in starts[1:]] + [len(text)] if starts else []
     for start, end in zip(starts, ends, strict=True):
         number: int | None = int(start.group(1))
         body = start.end()

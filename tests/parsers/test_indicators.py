@@ -477,3 +477,11 @@ def test_items_are_complete_frozen_dataclasses():
         assert hash(item) == hash(IndicatorItem(**vars(item)))
         with pytest.raises(dataclasses.FrozenInstanceError):
             item.flags = ()  # type: ignore[misc]
+
+
+def test_a_cell_without_any_item_number_is_one_damaged_item():
+    parsed = parse_guangzhou_indicators("产出指标：培训人数；年度指标值：≥100人次")
+
+    assert len(parsed.items) == 1
+    assert parsed.items[0].printed_number is None
+    assert "damaged_number" in parsed.items[0].flags
