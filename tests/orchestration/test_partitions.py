@@ -26,3 +26,31 @@ def test_release_ranges_ignores_wanted_keys_that_are_not_partitions():
 def test_range_tags_are_dagsters_partition_range_tags():
     assert range_tags("a", "c") == {RANGE_START_TAG: "a", RANGE_END_TAG: "c"}
     assert RANGE_START_TAG == "dagster/asset_partition_range_start"
+
+
+def test_withdraw_vanished_drops_the_partition_and_the_lake_tables_of_a_removed_file(tmp_path):
+    from pathlib import Path
+
+    import dagster as dg
+
+    from lake.publish import publish_releases
+    from orchestration.partitions import RELEASE_PARTITIONS_NAME, withdraw_vanished
+
+    samples = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+    kept, removed = "guangzhou-huadu-police-branch", "guangzhou-baiyun-political-legal-committee"
+    (tmp_path / "raw").mkdir()
+    raws = [tmp_path / "raw" / f"{release_id}.txt" for release_id in (kept, removed)]
+    for raw in raws:
+        raw.write_bytes((samples / raw.name).read_bytes())
+    assert all(r.landed for r in publish_releases(raws, tmp_path, tmp_path / "quarantine", 1))
+    raws[1].unlink()
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, [kept, removed])
+        (withdrawn,) = withdraw_vanished(instance, tmp_path)
+        partitions = instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)
+
+    assert withdrawn.release_id == removed
+    assert partitions == [kept]
+    assert not list((tmp_path / "parquet").glob(f"*/release_id={removed}"))
+    assert len(list((tmp_path / "parquet").glob(f"*/release_id={kept}"))) == 7
