@@ -56,8 +56,13 @@ dbt-docs: install
 run: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
 	@$(BIN)/python -m orchestration.run_all
 
+# Two pytest-xdist workers: much of the suite waits on subprocesses (dbt, the Dagster daemon and
+# webserver, Spark's JVM), so two workers on two cores overlap the waits. loadfile keeps each
+# module on one worker (its module-scoped builds run once); tests/conftest.py orders the modules.
+# TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= 2
 test: install dbt-parse $(DAGSTER_HOME)/dagster.yaml
-	@$(BIN)/python -m pytest
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # `dg dev` reads [tool.dg] in pyproject.toml: the webserver and the daemon on one code location.
 dev: install dbt-parse $(DAGSTER_HOME)/dagster.yaml

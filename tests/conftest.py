@@ -57,6 +57,21 @@ def dbt_manifest() -> Path:
     return MANIFEST_PATH
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, send the modules with a test marked slow out first.
+
+    ``make test`` runs two workers with ``--dist loadfile`` (a module's tests, and so its
+    module-scoped dbt, Spark or Postgres fixture, stay on one worker) and
+    ``--no-loadscope-reorder`` (modules go out in this order, not largest first): the quick unit
+    tests then fill the gaps at the end instead of one dbt or Spark build running alone. A stable
+    sort: the order inside a module is kept. Without xdist nothing changes.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
+
+
 @dataclass(frozen=True)
 class SamplePipeline:
     """What one ``run_pipeline`` pass over every committed sample release left behind."""

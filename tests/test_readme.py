@@ -30,7 +30,7 @@ TARGET_ROW = re.compile(r"^\| `make ([\w-]+)` \| (.+) \|$", re.MULTILINE)
 RECIPES = {
     "install": ["-c constraints.txt -e '.[dev]'"],
     "run": ["python -m orchestration.run_all"],
-    "test": ["python -m pytest"],
+    "test": ["python -m pytest -n 2 --dist loadfile --no-loadscope-reorder"],
     "dev": ["dg dev"],
     "lint": [
         "ruff check parsers lake orchestration analytics bench tests settings.py",
