@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import dagster as dg
+from sqlalchemy.exc import IntegrityError
 
 from lake.withdraw import WithdrawnRelease, withdraw_vanished_releases
 
@@ -22,13 +23,32 @@ release_partitions = dg.DynamicPartitionsDefinition(name=RELEASE_PARTITIONS_NAME
 RELEASES_PER_BACKFILL_RUN = 250
 
 
+# Reads and adds before giving up: each lost race means another process registered some of the
+# same releases in between, so a later attempt has fewer left to add.
+REGISTER_ATTEMPTS = 3
+
+
 def register_releases(instance: dg.DagsterInstance, release_ids: list[str]) -> list[str]:
-    """Add the partitions the instance does not know yet; return the ones added."""
-    known = set(instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME))
-    new = [release_id for release_id in release_ids if release_id not in known]
-    if new:
-        instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, new)
-    return new
+    """Add the partitions the instance does not know yet; return the ones this call added.
+
+    Reading the known partitions and adding the rest is not atomic: a second ``make run`` or
+    the raw sensor on the same Dagster home can add the same release in between, and the
+    storage then refuses the whole insert as a duplicate key. That is not an error here (the
+    release is registered either way), so the known set is read again and only what is still
+    missing is added.
+    """
+    for attempt in range(1, REGISTER_ATTEMPTS + 1):
+        known = set(instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME))
+        new = [release_id for release_id in release_ids if release_id not in known]
+        if not new:
+            return []
+        try:
+            instance.add_dynamic_partitions(RELEASE_PARTITIONS_NAME, new)
+            return new
+        except IntegrityError:
+            if attempt == REGISTER_ATTEMPTS:
+                raise
+    return []
 
 
 def withdraw_vanished(instance: dg.DagsterInstance, lake_dir: Path) -> list[WithdrawnRelease]:

@@ -54,3 +54,54 @@ def test_withdraw_vanished_drops_the_partition_and_the_lake_tables_of_a_removed_
     assert partitions == [kept]
     assert not list((tmp_path / "parquet").glob(f"*/release_id={removed}"))
     assert len(list((tmp_path / "parquet").glob(f"*/release_id={kept}"))) == 7
+
+
+def test_register_releases_survives_another_process_adding_the_same_release_in_between(tmp_path):
+    """Two make runs on one Dagster home, as seen in CI: both find "b" missing, both insert it.
+
+    Dagster's storage checks for existing keys and then inserts, in two statements, so the
+    slower process gets the storage's unique-key error. That error is reproduced here as the
+    storage raises it, after the other process's insert really happened.
+    """
+    import dagster as dg
+    from sqlalchemy.exc import IntegrityError
+
+    from orchestration.partitions import RELEASE_PARTITIONS_NAME, register_releases
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        add_partitions = instance.add_dynamic_partitions
+        attempts = []
+
+        def add_losing_the_first_race(name, keys):
+            attempts.append(list(keys))
+            if len(attempts) == 1:
+                add_partitions(name, ["b"])  # the other process wins the race
+                raise IntegrityError("INSERT INTO dynamic_partitions", {}, Exception("UNIQUE"))
+            add_partitions(name, keys)
+
+        instance.add_dynamic_partitions = add_losing_the_first_race
+        added = register_releases(instance, ["a", "b", "c"])
+
+        assert attempts == [["a", "b", "c"], ["a", "c"]]
+        assert added == ["a", "c"]
+        assert sorted(instance.get_dynamic_partitions(RELEASE_PARTITIONS_NAME)) == ["a", "b", "c"]
+
+
+def test_register_releases_gives_up_on_a_storage_that_keeps_refusing(tmp_path):
+    import dagster as dg
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from orchestration.partitions import REGISTER_ATTEMPTS, register_releases
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        calls = []
+
+        def always_refuse(name, keys):
+            calls.append(keys)
+            raise IntegrityError("INSERT INTO dynamic_partitions", {}, Exception("UNIQUE"))
+
+        instance.add_dynamic_partitions = always_refuse
+        with pytest.raises(IntegrityError):
+            register_releases(instance, ["a"])
+        assert len(calls) == REGISTER_ATTEMPTS
