@@ -19,7 +19,8 @@ install: $(STAMP) $(SPARK_STAMP)
 
 # Re-install only when the pins change. uv is fast; plain pip is the fallback.
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# A venv whose creation was interrupted has no pip: make it again rather than fail below.
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	@if $(BIN)/python -m pip install -q uv >/dev/null 2>&1; then \
 		$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -q -c constraints.txt -e '.[dev]'; \
 	else \
@@ -29,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # The same pins as pyproject's `spark` extra (tests/test_settings.py holds them together).
 $(SPARK_STAMP): pyproject.toml constraints.txt $(STAMP)
-	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	@$(SPARK_VENV)/bin/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(SPARK_VENV)
 	@if test -x $(BIN)/uv; then \
 		$(BIN)/uv pip install --python $(SPARK_VENV)/bin/python --compile-bytecode -q -c constraints.txt $(SPARK_PACKAGES); \
 	else \
