@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from lake import journal, publish
+from lake import publish
 from lake.contract import TABLES
 from lake.journal import content_fingerprint, read_manifest, recover
 from lake.locks import lake_lock
@@ -190,31 +190,19 @@ def test_a_fixed_release_clears_its_quarantine_folder(lake):
     assert not (lake / "quarantine" / BAIYUN).exists()
 
 
-class _Stop(Exception):
-    """A publisher stopped between two renames."""
-
-
 def _tables_present(lake: Path, release_id: str) -> list[str]:
     return [t for t in TABLES if partition_path(lake, t, release_id).exists()]
 
 
-def test_a_publisher_stopped_between_two_tables_is_rolled_forward_whole(lake, monkeypatch):
+def test_a_publisher_stopped_between_two_tables_is_rolled_forward_whole(
+    lake, stop_after_two_renames
+):
     path = _drop(lake, BAIYUN)
-    moves = []
-    real_move = journal._move
-
-    def move_twice_then_stop(source, target):
-        if len(moves) == 2:
-            raise _Stop
-        moves.append(target)
-        real_move(source, target)
-
-    monkeypatch.setattr(journal, "_move", move_twice_then_stop)
-    with pytest.raises(_Stop):
+    with pytest.raises(stop_after_two_renames.error):
         publish_release(path, lake, lake / "quarantine")
     assert _tables_present(lake, BAIYUN) == ["releases", "budget_units"]  # the issue's mix
 
-    monkeypatch.setattr(journal, "_move", real_move)
+    stop_after_two_renames.resume()
     with lake_lock(lake, shared=False, timeout=0):
         assert recover(lake) == [BAIYUN]
 

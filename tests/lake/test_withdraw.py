@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from lake import journal
 from lake.contract import TABLES
 from lake.journal import content_index_path, read_manifest, recover
 from lake.locks import lake_lock
@@ -70,30 +69,16 @@ def test_withdraw_leaves_the_lake_alone_when_raw_holds_no_release(lake):
     assert _tables_of(lake, BAIYUN) == list(TABLES)
 
 
-class _Stop(Exception):
-    """A withdrawer stopped between two renames."""
-
-
 def test_a_withdrawal_stopped_between_two_tables_is_finished_by_the_next_lock_holder(
-    lake, monkeypatch
+    lake, stop_after_two_renames
 ):
     (lake / "raw" / f"{BAIYUN}.txt").unlink()
-    moves = []
-    real_move = journal._move
-
-    def move_twice_then_stop(source, target):
-        if len(moves) == 2:
-            raise _Stop
-        moves.append(target)
-        real_move(source, target)
-
-    monkeypatch.setattr(journal, "_move", move_twice_then_stop)
-    with pytest.raises(_Stop):
+    with pytest.raises(stop_after_two_renames.error):
         withdraw_vanished_releases(lake, [BAIYUN])
     assert len(_tables_of(lake, BAIYUN)) == len(TABLES) - 2  # half withdrawn, journal left
     assert (lake / ".publishing" / f"{BAIYUN}.json").exists()
 
-    monkeypatch.setattr(journal, "_move", real_move)
+    stop_after_two_renames.resume()
     with lake_lock(lake, shared=False, timeout=0):
         assert recover(lake) == [BAIYUN]
 
