@@ -216,15 +216,19 @@ def _diff_arrow(expected: Any, actual: Any) -> list[str]:
         for name in expected.column_names:
             if not expected[name].equals(actual[name]):
                 a, b = expected[name].to_pylist(), actual[name].to_pylist()
-                row = next(
-                    (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                    min(len(a), len(b)),
-                )
-                problems.append(
-                    f"arrow {name} row {row}: {a[row] if row < len(a) else '∅'!r} → "
-                    f"{b[row] if row < len(b) else '∅'!r}"
-                )
+                problems.append(f"arrow {name} {_first_difference(a, b)}")
     return problems
+
+
+def _first_difference(expected: list[Any], actual: list[Any]) -> str:
+    """The first row where two columns differ, as ``row N: old → new`` (∅ past an end)."""
+    row = next(
+        (i for i, (x, y) in enumerate(zip(expected, actual, strict=False)) if x != y),
+        min(len(expected), len(actual)),
+    )
+    old = expected[row] if row < len(expected) else "∅"
+    new = actual[row] if row < len(actual) else "∅"
+    return f"row {row}: {old!r} → {new!r}"
 
 
 def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
@@ -247,14 +251,9 @@ def _diff(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
         for name in ef["columns"]:
             e_values, a_values = ef["values"][name], af["values"][name]
             if e_values != a_values:
-                row = next(
-                    (i for i, (x, y) in enumerate(zip(e_values, a_values, strict=False)) if x != y),
-                    min(len(e_values), len(a_values)),
-                )
                 problems.append(
-                    f"{table}.{name} ({len(e_values)} → {len(a_values)} rows) row {row}: "
-                    f"{e_values[row] if row < len(e_values) else '∅'!r} → "
-                    f"{a_values[row] if row < len(a_values) else '∅'!r}"
+                    f"{table}.{name} ({len(e_values)} → {len(a_values)} rows) "
+                    f"{_first_difference(e_values, a_values)}"
                 )
         problems.extend(f"{table} {p}" for p in _diff_arrow(want["arrow"], got["arrow"]))
     return problems
