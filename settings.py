@@ -24,6 +24,10 @@ WAREHOUSE_PATH_ENV = "BUDGET_WAREHOUSE_PATH"
 DAGSTER_HOME_ENV = "DAGSTER_HOME"
 BUILD_LOCK_TIMEOUT_ENV = "BUDGET_BUILD_LOCK_TIMEOUT_SECONDS"
 MAX_RELEASE_MB_ENV = "BUDGET_MAX_RELEASE_MB"
+# The releases an incremental dbt build rewrites and tests, a JSON list (unset or empty: all of
+# them). dbt reads it while executing only (macros/incremental_releases.sql), so its value
+# changing from build to build keeps dbt's partial parse, as a --vars value would not.
+CHANGED_RELEASE_IDS_ENV = "BUDGET_CHANGED_RELEASE_IDS"
 # dbt's spark target: the one folder its warehouse, metastore and temp files live in (absolute).
 SPARK_DIR_ENV = "BUDGET_SPARK_DIR"
 # The production Dagster instance's Postgres (orchestration/instance_config.py --postgres).

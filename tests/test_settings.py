@@ -10,6 +10,13 @@ def test_dbt_profile_reads_the_warehouse_variable_named_in_settings():
     assert f"env_var('{settings.WAREHOUSE_PATH_ENV}'" in profile
 
 
+def test_dbt_reads_the_changed_releases_from_the_variable_named_in_settings():
+    macros = (settings.DBT_PROJECT_DIR / "macros" / "incremental_releases.sql").read_text(
+        encoding="utf-8"
+    )
+    assert f"env_var('{settings.CHANGED_RELEASE_IDS_ENV}'" in macros
+
+
 def test_dbt_spark_profile_keeps_every_folder_under_the_variable_named_in_settings():
     profile = (settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     spark_target = profile.split("    spark:\n", 1)[1]

@@ -5,33 +5,44 @@
     - dbt_project.yml makes the marts incremental: delete+insert on unique_key release_id on
       DuckDB, insert_overwrite of partition release_id on Spark (dynamic partition overwrite;
       never without partition_by, which would empty the table on a run with no rows).
-    - var changed_release_ids (a list, e.g. --vars '{changed_release_ids: [a, b]}') names the
-      releases that arrived, changed or left the lake. On an incremental run the marts then read
-      only those releases (release_scope_filter); without it every release is rewritten, which
-      equals a full rebuild. --full-refresh and the first build ignore it.
+    - The environment variable BUDGET_CHANGED_RELEASE_IDS (a JSON list, e.g.
+      BUDGET_CHANGED_RELEASE_IDS='["a", "b"]') names the releases that arrived, changed or left
+      the lake. On an incremental run the marts then read only those releases
+      (release_scope_filter); unset or empty, every release is rewritten, which equals a full
+      rebuild. --full-refresh and the first build ignore it. An environment variable rather than
+      a dbt var: dbt hashes --vars into its parse state, so a var that changes on every build
+      forces a full parse every time. This one is read only while executing (never while
+      parsing), so dbt neither records it in the parse state nor reparses when it changes.
     - Before an incremental mart is written, drop_releases_to_rebuild (its pre-hook) deletes the
       rows of the listed releases and of every release no longer in the lake's releases table,
       saying which. Neither strategy would do it alone: both only replace the releases present
       in the new rows, so a removed release, or a changed one left with no rows in a mart, would
       keep its old rows.
     - Tests scope themselves to the same releases through the `__changed_releases__` placeholder
-      of their `where` config (get_where_subquery, below); the full suite runs without the var.
+      of their `where` config (get_where_subquery, below); the full suite runs without the list.
 -#}
 
-{#- The validated list of changed release ids, or none when the var is not given. -#}
+{#- The validated list of changed release ids, or none: while parsing, and when
+    BUDGET_CHANGED_RELEASE_IDS is unset or empty. -#}
 {% macro changed_release_ids() -%}
-    {%- set ids = var('changed_release_ids', none) -%}
-    {%- if ids is none -%}
+    {#- Never read while parsing: dbt would record the variable with the files that read it and
+        reparse them whenever it changes (docs.getdbt.com, "Project parsing"). -#}
+    {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if ids is string or ids is mapping or ids is not iterable -%}
+    {%- set text = env_var('BUDGET_CHANGED_RELEASE_IDS', '') | trim -%}
+    {%- if text == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set ids = fromjson(text) -%}
+    {%- if ids is none or ids is string or ids is mapping or ids is not iterable -%}
         {{ exceptions.raise_compiler_error(
-            "var changed_release_ids must be a list of release ids, got " ~ ids) }}
+            "BUDGET_CHANGED_RELEASE_IDS must be a JSON list of release ids, got " ~ text) }}
     {%- endif -%}
     {%- for release_id in ids -%}
         {%- if modules.re.fullmatch('[A-Za-z0-9][A-Za-z0-9._-]*', release_id | string) is none -%}
             {{ exceptions.raise_compiler_error(
-                "var changed_release_ids: " ~ release_id ~ " is not a release id") }}
+                "BUDGET_CHANGED_RELEASE_IDS: " ~ release_id ~ " is not a release id") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(ids | map('string') | list) }}
@@ -47,9 +58,9 @@
 {%- endmacro %}
 
 {#- A condition for a mart's input: only the changed releases on an incremental run given
-    changed_release_ids, every release otherwise. -#}
+    BUDGET_CHANGED_RELEASE_IDS, every release otherwise. -#}
 {% macro release_scope_filter(column='release_id') -%}
-    {#- The var first: without it, is_incremental() is not even asked (unit tests have no
+    {#- The list first: without it, is_incremental() is not even asked (unit tests have no
         relation to ask it about). -#}
     {%- set ids = changed_release_ids() -%}
     {%- if ids is not none and is_incremental() -%}
@@ -99,7 +110,7 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- `true` without var changed_release_ids, else the condition on release_id. -#}
+{#- `true` without BUDGET_CHANGED_RELEASE_IDS, else the condition on release_id. -#}
 {% macro changed_releases_scope() -%}
     {%- set ids = changed_release_ids() -%}
     {{ return('true' if ids is none else release_id_in('release_id', ids)) }}
@@ -123,7 +134,7 @@
     placeholders): `__changed_releases__` in a test's `where` config becomes the release scope
     (changed_releases_scope) on a test that reads one release at a time (test_is_release_scoped),
     `true` otherwise. dbt_project.yml sets it on every data test, so a data-triggered build given
-    changed_release_ids tests what changed and the nightly build, without the var, tests all.
+    BUDGET_CHANGED_RELEASE_IDS tests what changed and the nightly build, without it, tests all.
 -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}

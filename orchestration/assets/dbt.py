@@ -275,16 +275,22 @@ def plan_build(live: Path, lake_dir: Path, full_refresh: bool) -> tuple[MartsPla
 
 
 def dbt_build_args(plan: MartsPlan) -> list[str]:
-    """``dbt build`` for a plan: full from an empty file, or the changed releases only."""
+    """``dbt build`` for a plan: full from an empty file, or what the changed releases need."""
     if plan.full:
         return ["build", "--full-refresh"]
-    return [
-        "build",
-        "--exclude",
-        INCREMENTAL_EXCLUDE,
-        "--vars",
-        json.dumps({"changed_release_ids": list(plan.changed_release_ids)}),
-    ]
+    return ["build", "--exclude", INCREMENTAL_EXCLUDE]
+
+
+def dbt_plan_env(plan: MartsPlan) -> dict[str, str]:
+    """The changed releases for dbt (empty: every release), as an environment variable.
+
+    Not ``--vars``: dbt hashes the command line's vars into its parse state, so a list that
+    changes on every build made every incremental build parse the whole project again
+    (macros/incremental_releases.sql reads the variable only while executing).
+    """
+    if plan.full:
+        return {settings.CHANGED_RELEASE_IDS_ENV: ""}
+    return {settings.CHANGED_RELEASE_IDS_ENV: json.dumps(list(plan.changed_release_ids))}
 
 
 def describe_plan(plan: MartsPlan) -> str:
@@ -323,7 +329,7 @@ def dbt_models(
             plan, current = plan_build(live, lake.lake_path, config.full_refresh)
             context.log.info(describe_plan(plan))
             building = prepare_build(live, start_from_live=not plan.full)
-            env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building)}
+            env = {**lake.dbt_env(), WAREHOUSE_PATH_ENV: str(building), **dbt_plan_env(plan)}
             with dbt_environment(env):
                 invocation = dbt.cli(
                     dbt_build_args(plan),

@@ -2,11 +2,12 @@
 
 One lake of three releases is built in full; then a release is added, one is replaced by other
 content under the same id and one is removed from the lake, and the marts are built again
-incrementally with var changed_release_ids naming those three. The result must equal a full
+incrementally with BUDGET_CHANGED_RELEASE_IDS naming those three. The result must equal a full
 rebuild of the new lake, table for table and row for row; a row of the untouched release, marked
 in the warehouse before the incremental run, must come through it unchanged (so that release was
-not rewritten); the removal must be announced; and the data tests of that run must read only the
-changed releases.
+not rewritten); the removal must be announced; the data tests of that run must read only the
+changed releases; and dbt must have reused the first build's parse (the list changes on every
+build, so passing it must not invalidate dbt's partial parsing, as --vars did).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import settings
 from bench.generate import generate_releases
 from bench.paths import DBT_PROJECT_DIR, load_releases
 from lake.contract import TABLES as LAKE_TABLES
@@ -54,8 +56,22 @@ class IncrementalRun:
     removed: str
 
 
-def _dbt(args: list[str], lake: Path, warehouse: Path, target: Path) -> str:
-    """Run dbt on the project against ``lake`` and ``warehouse``; return its output."""
+def _dbt(
+    args: list[str], lake: Path, warehouse: Path, target: Path, changed: list[str] | None = None
+) -> str:
+    """Run dbt on the project against ``lake`` and ``warehouse``; return its output.
+
+    ``changed``: the releases an incremental build rewrites; None leaves the variable unset.
+    """
+    env = {
+        **os.environ,
+        settings.LAKE_DIR_ENV: str(lake),
+        settings.WAREHOUSE_PATH_ENV: str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.pop(settings.CHANGED_RELEASE_IDS_ENV, None)
+    if changed is not None:
+        env[settings.CHANGED_RELEASE_IDS_ENV] = json.dumps(changed)
     dbt = Path(sys.executable).with_name("dbt")
     completed = subprocess.run(
         [
@@ -69,12 +85,7 @@ def _dbt(args: list[str], lake: Path, warehouse: Path, target: Path) -> str:
             str(target),
         ],
         cwd=DBT_PROJECT_DIR,
-        env={
-            **os.environ,
-            "BUDGET_LAKE_DIR": str(lake),
-            "BUDGET_WAREHOUSE_PATH": str(warehouse),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        },
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -102,8 +113,11 @@ def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRun:
     _load(sorted(raw.glob("*.txt")), lake)
 
     warehouse = root / "incremental.duckdb"
+    # One target folder for both builds of this warehouse, as the marts asset keeps one: the
+    # incremental build can reuse the first build's parse.
+    target = root / "target_incremental"
     models_and_seeds = ["build", "--select", "resource_type:seed", "resource_type:model"]
-    _dbt(models_and_seeds, lake, warehouse, root / "target_first")
+    _dbt(models_and_seeds, lake, warehouse, target)
 
     # A row of the untouched release, marked: only a rewrite of that release would undo it.
     with duckdb.connect(str(warehouse)) as connection:
@@ -124,18 +138,8 @@ def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRun:
         shutil.rmtree(partition_dir(lake, table, removed_id), ignore_errors=True)
 
     changed = [added_id, changed_id, removed_id]
-    target = root / "target_incremental"
     output = _dbt(
-        [
-            "build",
-            "--exclude",
-            "resource_type:unit_test",
-            "--vars",
-            json.dumps({"changed_release_ids": changed}),
-        ],
-        lake,
-        warehouse,
-        target,
+        ["build", "--exclude", "resource_type:unit_test"], lake, warehouse, target, changed
     )
     full = root / "full.duckdb"
     _dbt(models_and_seeds, lake, full, root / "target_full")
@@ -216,3 +220,14 @@ def test_incremental_build_tests_only_the_changed_releases(incremental_run: Incr
     results = json.loads((incremental_run.target / "run_results.json").read_text())["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in {"pass", "success", "warn"}]
     assert not failed
+
+
+def test_incremental_build_reuses_the_previous_parse(incremental_run: IncrementalRun):
+    assert "Unable to do partial parsing" not in incremental_run.output
+    log = (incremental_run.target / "dbt.log").read_text(encoding="utf-8")
+    incremental_invocation = log.rsplit("running dbt with arguments", 1)[1]
+    assert "Unable to do partial parsing" not in incremental_invocation
+    assert (
+        "Nothing changed, skipping partial parsing" in incremental_invocation
+        or "Partial parsing enabled" in incremental_invocation
+    )

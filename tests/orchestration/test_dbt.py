@@ -196,12 +196,39 @@ def test_full_build_refreshes_every_model_from_an_empty_file():
     assert dbt_build_args(MartsPlan(True, "no record")) == ["build", "--full-refresh"]
 
 
-def test_incremental_build_names_the_changed_releases_and_leaves_out_what_the_copy_holds():
+def test_incremental_build_leaves_out_what_the_copy_holds_and_passes_no_vars():
     from lake.build_state import MartsPlan
     from orchestration.assets.dbt import INCREMENTAL_EXCLUDE, dbt_build_args
 
     args = dbt_build_args(MartsPlan(False, "2 changed", ("a", "b")))
 
-    assert args[:3] == ["build", "--exclude", INCREMENTAL_EXCLUDE]
+    # No --vars: dbt hashes them into its parse state, and a new list every build meant a full
+    # parse every build.
+    assert args == ["build", "--exclude", INCREMENTAL_EXCLUDE]
     assert set(INCREMENTAL_EXCLUDE.split()) == {"resource_type:seed", "path:models/intermediate"}
-    assert args[3:] == ["--vars", json.dumps({"changed_release_ids": ["a", "b"]})]
+
+
+def test_incremental_build_names_the_changed_releases_in_the_environment():
+    from lake.build_state import MartsPlan
+    from orchestration.assets.dbt import dbt_plan_env
+    from settings import CHANGED_RELEASE_IDS_ENV
+
+    env = dbt_plan_env(MartsPlan(False, "2 changed", ("a", "b")))
+
+    assert env == {CHANGED_RELEASE_IDS_ENV: '["a", "b"]'}
+
+
+def test_incremental_build_with_nothing_changed_names_an_empty_list_not_every_release():
+    from lake.build_state import MartsPlan
+    from orchestration.assets.dbt import dbt_plan_env
+    from settings import CHANGED_RELEASE_IDS_ENV
+
+    assert dbt_plan_env(MartsPlan(False, "0 changed", ())) == {CHANGED_RELEASE_IDS_ENV: "[]"}
+
+
+def test_full_build_clears_an_inherited_list_of_changed_releases():
+    from lake.build_state import MartsPlan
+    from orchestration.assets.dbt import dbt_plan_env
+    from settings import CHANGED_RELEASE_IDS_ENV
+
+    assert dbt_plan_env(MartsPlan(True, "no record")) == {CHANGED_RELEASE_IDS_ENV: ""}
