@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -393,29 +393,40 @@ def chunks(items: Sequence[Path], workers: int, largest: int = MAX_CHUNK) -> lis
     return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
-def publish_releases(
+def iter_published_releases(
     raw_paths: Sequence[Path],
     lake_dir: Path,
     quarantine_dir: Path,
     workers: int | None = None,
-) -> list[PublishedRelease]:
-    """Publish every release, results in input order; a pool of processes when it pays.
+) -> Iterator[PublishedRelease]:
+    """Publish every release; yield the results in input order, each chunk's once it is done.
 
-    What a killed publisher left is finished first (lake/journal.py).
+    A generator so that the caller can record what landed (a Dagster event per release, ~10 ms
+    each on sqlite) while the pool is still parsing the next chunks, instead of after the whole
+    batch. What a killed publisher left is finished first (lake/journal.py).
     """
     with lake_lock(lake_dir, shared=False):
         recover(lake_dir)
     copies = batch_copies(raw_paths, lake_dir)
     workers = min(workers or default_workers(), len(raw_paths))
     if workers <= 1 or len(raw_paths) < MIN_RELEASES_FOR_POOL:
-        return [
-            published
-            for chunk in chunks(raw_paths, 1)
-            for published in publish_chunk(chunk, lake_dir, quarantine_dir, copies)
-        ]
+        for chunk in chunks(raw_paths, 1):
+            yield from publish_chunk(chunk, lake_dir, quarantine_dir, copies)
+        return
     tasks = [
         ([str(path) for path in chunk], str(lake_dir), str(quarantine_dir), copies)
         for chunk in chunks(raw_paths, workers)
     ]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [published for done in pool.map(_publish_chunk_task, tasks) for published in done]
+        for done in pool.map(_publish_chunk_task, tasks):
+            yield from done
+
+
+def publish_releases(
+    raw_paths: Sequence[Path],
+    lake_dir: Path,
+    quarantine_dir: Path,
+    workers: int | None = None,
+) -> list[PublishedRelease]:
+    """Publish every release, results in input order; a pool of processes when it pays."""
+    return list(iter_published_releases(raw_paths, lake_dir, quarantine_dir, workers))

@@ -17,7 +17,7 @@ naming every release that failed it. Schema and reconciliation checks are blocki
 with a failed release fails, and nothing downstream of it in that run executes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -35,7 +35,7 @@ from lake.checks import (
 )
 from lake.contract import EXTRACTED_TABLES, TABLES
 from lake.metadata import FAILURE_ROWS, Markdown, frame_to_markdown
-from lake.publish import PublishedRelease, publish_releases
+from lake.publish import PublishedRelease, iter_published_releases
 from orchestration.assets import OWNERS, PARSER_CODE_VERSION
 from orchestration.automation import RELEASES_AUTOMATION
 from orchestration.partitions import RELEASES_PER_BACKFILL_RUN, release_partitions
@@ -155,6 +155,22 @@ def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Fa
     )
 
 
+def publication_summary(published: Sequence[PublishedRelease], parquet_dir: Path) -> str:
+    """The run's one log line, then one line per release that was not published and why.
+
+    One log entry for the run, not one per release: each is a Dagster event (~10 ms on sqlite),
+    and a batch whose parser change fails a thousand releases would write a thousand.
+    """
+    landed = sum(release.landed for release in published)
+    lines = [f"published {landed} of {len(published)} releases to {parquet_dir}"]
+    lines += [
+        f"{release.release_id}: not published. {release.refusal}"
+        for release in published
+        if not release.landed
+    ]
+    return "\n".join(lines)
+
+
 @dg.multi_asset(
     name="lake_release_tables",
     partitions_def=release_partitions,
@@ -177,22 +193,24 @@ def _refusals_failure(refused: list[PublishedRelease], n_releases: int) -> dg.Fa
     check_specs=_CHECK_SPECS,
 )
 def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
-    """Publish every release of the run's partitions; materialise exactly the ones that landed."""
-    release_ids = context.partition_keys
-    published = publish_releases(
-        [lake.raw_dir / f"{release_id}.txt" for release_id in release_ids],
+    """Publish every release of the run's partitions; materialise exactly the ones that landed.
+
+    A release is materialised as soon as its chunk is done, while the pool parses the next
+    ones; the checks follow once every release is judged, one result per check for the run.
+    """
+    published: list[PublishedRelease] = []
+    for release in iter_published_releases(
+        [lake.raw_dir / f"{release_id}.txt" for release_id in context.partition_keys],
         lake.lake_path,
         lake.quarantine_dir,
-    )
-    for release in published:
+    ):
+        published.append(release)
         if release.landed:
             yield dg.AssetMaterialization(
                 asset_key=LAKE_KEY,
                 partition=release.release_id,
                 metadata=dagster_metadata(release.metadata),
             )
-        else:
-            context.log.error(f"{release.release_id}: not published. {release.refusal}")
     checked = [release for release in published if release.check_results]
     for check_name in CHECK_NAMES:
         per_release = {
@@ -202,10 +220,14 @@ def lake_release_tables(context: dg.AssetExecutionContext, lake: LakeResource):
         }
         if per_release:
             yield asset_check_result(combine_release_checks(check_name, per_release), LAKE_KEY)
-    landed = sum(release.landed for release in published)
-    context.log.info(f"published {landed} of {len(published)} releases to {lake.parquet_dir}")
+    not_published = [release for release in published if not release.landed]
+    summary = publication_summary(published, lake.parquet_dir)
+    if not_published:
+        context.log.error(summary)
+    else:
+        context.log.info(summary)
     # Refused before or after its checks (unreadable, a duplicate): the checks alone do not
     # fail the run for these, so the step does, naming each.
-    refused = [release for release in published if not release.landed and not release.failed_checks]
+    refused = [release for release in not_published if not release.failed_checks]
     if refused:
         raise _refusals_failure(refused, len(published))

@@ -11,6 +11,7 @@ from lake.checks import CheckResult
 from lake.contract import SCHEMAS, TABLES
 from lake.publish import (
     MIN_RELEASES_FOR_POOL,
+    iter_published_releases,
     publish_chunk,
     publish_release,
     publish_releases,
@@ -67,6 +68,31 @@ def test_publish_releases_in_a_pool_lands_the_good_and_quarantines_the_bad(lake)
     assert refused.refusal_metadata["source_line"] == 1
     assert (lake / "quarantine" / "zz-broken" / "REPORT.md").exists()
     assert not (lake / "parquet" / "projects" / "release_id=zz-broken").exists()
+
+
+def test_iter_published_releases_hands_over_a_chunk_before_the_next_is_parsed(lake, monkeypatch):
+    from lake import publish
+
+    first, second = _copy_samples(lake)[:2]
+    monkeypatch.setattr(publish, "chunks", lambda items, workers: [[path] for path in items])
+
+    releases = iter_published_releases([first, second], lake, lake / "quarantine", workers=1)
+    handed_over = next(releases)
+
+    assert handed_over.release_id == first.stem and handed_over.landed
+    assert partition_path(lake, "projects", first.stem).exists()
+    assert not partition_path(lake, "projects", second.stem).exists()
+    assert [p.release_id for p in releases] == [second.stem]
+
+
+def test_iter_published_releases_in_a_pool_keeps_the_input_order(lake):
+    paths = _copy_samples(lake)
+    assert len(paths) >= MIN_RELEASES_FOR_POOL
+
+    published = list(iter_published_releases(paths, lake, lake / "quarantine", workers=2))
+
+    assert [p.release_id for p in published] == [path.stem for path in paths]
+    assert all(p.landed for p in published)
 
 
 def test_publish_release_keeps_a_release_that_does_not_reconcile_out_of_the_lake(lake):

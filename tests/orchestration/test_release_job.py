@@ -1,5 +1,6 @@
 """``release_job`` on one real release, through Dagster, in a throw-away lake."""
 
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
@@ -174,3 +175,35 @@ def test_release_job_over_a_span_lands_the_good_releases_and_names_the_bad_one(
     assert landed == [r for r in releases if r != BAIYUN]
     materialized = instance.get_materialized_partitions(dg.AssetKey(["lake", "release_tables"]))
     assert materialized == set(landed)
+
+
+def test_release_job_over_a_span_writes_two_events_per_release_and_checks_once_per_run(
+    dbt_manifest, lake_dir, instance
+):
+    """Each event costs ~10 ms on stock sqlite: per release only Dagster's planned event and the
+    materialisation, the checks once per run, one log entry for the run (docs/benchmarks.md)."""
+    from orchestration.assets.lake import CHECK_NAMES
+    from orchestration.definitions import defs
+    from orchestration.partitions import register_releases
+    from orchestration.run_all import run_job
+
+    releases = sorted(path.stem for path in RAW.glob("*.txt"))
+    for release_id in releases:
+        text = (RAW / f"{release_id}.txt").read_text(encoding="utf-8")
+        if release_id == BAIYUN:
+            text = text.replace("合计\t1,989.76", "合计\t1,999.76", 1)
+        (lake_dir / "raw" / f"{release_id}.txt").write_text(text, encoding="utf-8")
+    register_releases(instance, releases)
+
+    run_job(defs, "release_job", instance, span=(releases[0], releases[-1]))
+
+    (run,) = instance.get_run_records()
+    records = instance.get_records_for_run(run.dagster_run.run_id, limit=10_000).records
+    by_type = Counter(r.event_log_entry.dagster_event_type for r in records)
+    assert by_type[dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED] == len(releases)
+    assert by_type[dg.DagsterEventType.ASSET_MATERIALIZATION] == len(releases) - 1
+    assert by_type[dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED] == len(CHECK_NAMES)
+    assert by_type[dg.DagsterEventType.ASSET_CHECK_EVALUATION] == len(CHECK_NAMES)
+    (log,) = [r.event_log_entry for r in records if not r.event_log_entry.is_dagster_event]
+    assert log.user_message.startswith(f"published {len(releases) - 1} of {len(releases)} ")
+    assert f"{BAIYUN}: not published." in log.user_message
