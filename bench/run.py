@@ -197,6 +197,7 @@ def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         import dagster as dg
 
+        from bench.event_cost import runs_events
         from orchestration.definitions import defs
         from orchestration.partitions import register_releases
         from orchestration.run_all import run_job, run_pipeline
@@ -211,6 +212,11 @@ def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
             out["release_job_s"] = round(sum(release_runs), 2)
             out["marts_job_s"] = round(result.runs[-1].seconds, 2)
             out["failures"] = [run.label for run in result.failures]
+            # Read after the timing: what each run wrote to the event log, by type.
+            out["events"] = [
+                {"job": job, "total": sum(kinds.values()), "by_type": kinds}
+                for job, kinds in runs_events(instance)
+            ]
             if spec.get("extra"):
                 extra = Path(spec["extra"])
                 shutil.copy(extra, lake / "raw" / extra.name)
