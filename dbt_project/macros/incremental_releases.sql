@@ -117,9 +117,9 @@
 {%- endmacro %}
 
 {#- Whether a generic test reads one release at a time: its model has a release_id column and
-    is a staging model (lake rows) or a release-keyed incremental mart. Tests of intermediate
-    views and of marts across releases (year over year) always read everything: there one
-    release can change the rows of another. -#}
+    is a staging model (lake rows) or a release-keyed incremental model (marts, and the two
+    stored intermediate models). Tests of intermediate views and of marts across releases (year
+    over year) always read everything: there one release can change the rows of another. -#}
 {% macro test_is_release_scoped() -%}
     {%- set attached = model.get('attached_node') if model is mapping else none -%}
     {%- set node = graph.nodes.get(attached) if attached else none -%}

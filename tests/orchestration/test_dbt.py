@@ -205,7 +205,10 @@ def test_incremental_build_leaves_out_what_the_copy_holds_and_passes_no_vars():
     # No --vars: dbt hashes them into its parse state, and a new list every build meant a full
     # parse every build.
     assert args == ["build", "--exclude", INCREMENTAL_EXCLUDE]
-    assert set(INCREMENTAL_EXCLUDE.split()) == {"resource_type:seed", "path:models/intermediate"}
+    assert set(INCREMENTAL_EXCLUDE.split()) == {
+        "resource_type:seed",
+        "path:models/intermediate,config.materialized:view",
+    }
 
 
 def test_incremental_build_names_the_changed_releases_in_the_environment():

@@ -46,21 +46,23 @@ class Builds:
     marts_success: bool
 
 
-def _marts(warehouse: Path) -> dict[str, list[tuple]]:
+def _stored_tables(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every stored table of the marts and intermediate schemas (``schema.table``), rows sorted.
+
+    Intermediate tables too: the release-keyed ones are incremental like the marts.
+    """
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        names = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' "
-                "order by table_name"
-            ).fetchall()
-        ]
+        names = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('marts', 'intermediate') and table_type = 'BASE TABLE' "
+            "order by table_schema, table_name"
+        ).fetchall()
         return {
-            name: sorted(
-                connection.execute(f'select * from marts."{name}"').fetchall(),
+            f"{schema}.{name}": sorted(
+                connection.execute(f'select * from {schema}."{name}"').fetchall(),
                 key=lambda row: [(value is None, repr(value)) for value in row],
             )
-            for name in names
+            for schema, name in names
         }
 
 
@@ -168,11 +170,12 @@ def test_incremental_marts_build_equals_a_full_rebuild_row_for_row(builds, tmp_p
             "where f.project_id = fct_projects.project_id) where project_name_zh = ?",
             [SENTINEL],
         )
-    incremental = _marts(restored)
-    full = _marts(builds.full)
+    incremental = _stored_tables(restored)
+    full = _stored_tables(builds.full)
 
     assert sorted(incremental) == sorted(full)
     assert len(full) >= 10
+    assert "intermediate.int_projects_categorised" in full
     for name, rows in full.items():
         assert incremental[name] == rows, name
     releases = {
@@ -181,23 +184,22 @@ def test_incremental_marts_build_equals_a_full_rebuild_row_for_row(builds, tmp_p
     assert releases == {path.stem for path in (builds.lake / "raw").glob("*.txt")}
 
 
-def test_incremental_marts_build_removes_the_withdrawn_release_from_every_mart(builds):
+def test_incremental_marts_build_removes_the_withdrawn_release_from_every_stored_table(builds):
     with duckdb.connect(str(builds.incremental), read_only=True) as connection:
-        keyed = [
-            name
-            for (name,) in connection.execute(
-                "select table_name from information_schema.columns "
-                "where table_schema = 'marts' and column_name = 'release_id'"
-            ).fetchall()
-        ]
+        keyed = connection.execute(
+            "select columns.table_schema, columns.table_name from information_schema.columns "
+            "join information_schema.tables using (table_schema, table_name) "
+            "where columns.table_schema in ('marts', 'intermediate') "
+            "and table_type = 'BASE TABLE' and column_name = 'release_id'"
+        ).fetchall()
         left = {
-            name: connection.execute(
-                f'select count(*) from marts."{name}" where release_id = ?', [HUADU]
+            f"{schema}.{name}": connection.execute(
+                f'select count(*) from {schema}."{name}" where release_id = ?', [HUADU]
             ).fetchone()[0]
-            for name in keyed
+            for schema, name in keyed
         }
-    assert "fct_projects" in left
-    assert left == dict.fromkeys(keyed, 0)
+    assert {"marts.fct_projects", "intermediate.int_projects_categorised"} <= set(left)
+    assert left == dict.fromkeys(left, 0)
 
 
 def test_incremental_marts_build_records_the_lake_it_read(builds):

@@ -6,21 +6,26 @@
 
 with
 
+-- Only the releases an incremental run rewrites (macros/incremental_releases.sql): a project's
+-- indicators are in its own release.
 projects as (
 
     select * from {{ ref('stg_lake__projects') }}
+    where {{ release_scope_filter() }}
 
 ),
 
 releases as (
 
     select * from {{ ref('stg_lake__releases') }}
+    where {{ release_scope_filter() }}
 
 ),
 
 indicators as (
 
     select * from {{ ref('int_indicators_mapped') }}
+    where {{ release_scope_filter() }}
 
 ),
 

@@ -4,9 +4,11 @@
 
 with
 
+-- Only the releases an incremental run rewrites (macros/incremental_releases.sql).
 projects as (
 
     select * from {{ ref('stg_lake__projects') }}
+    where {{ release_scope_filter() }}
 
 ),
 

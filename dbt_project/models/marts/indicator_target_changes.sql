@@ -42,6 +42,13 @@ indicators as (
         coalesce({{ level_name_key('indicator_name_zh') }}, '') as indicator_name_key,
         coalesce({{ level_name_key('annual_target_zh') }}, '') as annual_target_key
     from {{ ref('int_indicators_mapped') }}
+    -- Only projects matched across years: numbered's windows are per project, so this changes no
+    -- row, and it spares numbering (and normalising) every indicator of the lake each build.
+    where project_id in (
+        select project_id from matches
+        union all
+        select previous_project_id from matches
+    )
 
 ),
 
