@@ -4,6 +4,7 @@
     BENCH_RELEASES=200 python -m bench.run    # quicker
     python -m bench.run --quick               # a minute or so: small sizes everywhere
     python -m bench.run --parser-only --repeats 5   # the parser throughput alone, in seconds
+    python -m bench.run --scale-only          # scale_s and new_release_at_scale_s alone, minutes
 
 Every scenario that builds a lake runs in a fresh worker process (``python -m bench.run
 --worker <scenario>``) with a fresh temporary lake, warehouse and DAGSTER_HOME, so timings are
@@ -42,6 +43,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -188,6 +190,15 @@ def _fresh_lake(root: Path, raw_paths: list[Path]) -> Path:
     return lake
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (dbt's subprocess, the pool)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
     """run_pipeline on a fresh lake (``make run``'s path), one new release, then dbt variants."""
     root = Path(spec["root"])
@@ -220,12 +231,13 @@ def worker_platform(spec: dict[str, Any]) -> dict[str, Any]:
             if spec.get("extra"):
                 extra = Path(spec["extra"])
                 shutil.copy(extra, lake / "raw" / extra.name)
-                started_new = time.perf_counter()
+                started_new, cpu_started = time.perf_counter(), _cpu_seconds()
                 register_releases(instance, [extra.stem])
                 release_run = run_job(defs, "release_job", instance, partition_key=extra.stem)
                 marts_run = run_job(defs, "marts_job", instance)
                 out["new_release"] = {
                     "total_s": round(time.perf_counter() - started_new, 2),
+                    "cpu_s": round(_cpu_seconds() - cpu_started, 2),
                     "release_job_s": round(release_run.seconds, 2),
                     "marts_job_s": round(marts_run.seconds, 2),
                     "success": release_run.success and marts_run.success,
@@ -443,10 +455,7 @@ def run_benchmark(releases: int, seed: int, quick: bool) -> dict[str, Any]:
     results["meta"]["generate_s"] = round(time.perf_counter() - started, 2)
     generated = sorted(generated_dir.glob("*.txt"))
     results["meta"]["generated_mb"] = round(sum(p.stat().st_size for p in generated) / 1e6, 1)
-    extra = work / "extra" / "gen-extra-release.txt"
-    extra.parent.mkdir()
-    size = release_sizes(EXTRA_RELEASE_SEED, 1)[0]
-    extra.write_text(generate_release(EXTRA_RELEASE_SEED, 0, size).text, encoding="utf-8")
+    extra = _write_extra_release(work)
 
     _say("full rebuild of the five samples (platform, cold) + one new release + dbt variants …")
     samples = [str(p) for p in sorted(SAMPLES_DIR.glob("*.txt"))]
@@ -599,6 +608,7 @@ def format_table(results: dict[str, Any], previous: dict[str, Any] | None) -> st
         ),
         ("  of which release_job: s", "", sp["new_release"]["release_job_s"], ""),
         ("  of which marts_job: s", "", sp["new_release"]["marts_job_s"], ""),
+        ("  CPU, this process and dbt: s", "", sp["new_release"]["cpu_s"], ""),
         (f"platform, {n} generated: peak MB", "scale_peak_mb", sp["peak_mb_platform"], ""),
         (f"baseline, {n} generated: s", "", r["scale_baseline"]["process_wall_s"], ""),
         (f"baseline, {n} generated: peak MB", "", r["scale_baseline"]["peak_mb"], ""),
@@ -676,6 +686,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the parser throughput (scenario 1), with --repeats passes; prints JSON",
     )
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="only the scale scenario (4): --releases cold, then one new release; prints JSON",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="parser passes per data set")
     parser.add_argument(
         "--save-baseline",
@@ -691,6 +706,8 @@ def main(argv: list[str] | None = None) -> int:
         return save_baseline(latest, baseline)
     if args.parser_only:
         return run_parser_only(args.repeats)
+    if args.scale_only:
+        return run_scale_only(args.releases, args.seed)
     releases = min(args.releases, 40) if args.quick else args.releases
     reference = json.loads(baseline.read_text(encoding="utf-8")) if baseline.exists() else None
     results = run_benchmark(releases, args.seed, args.quick)
@@ -725,6 +742,49 @@ def run_parser_only(repeats: int) -> int:
         results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _write_extra_release(work: Path) -> Path:
+    """The one release that arrives after the lake is built (the same in every run)."""
+    extra = work / "extra" / "gen-extra-release.txt"
+    extra.parent.mkdir(parents=True)
+    size = release_sizes(EXTRA_RELEASE_SEED, 1)[0]
+    extra.write_text(generate_release(EXTRA_RELEASE_SEED, 0, size).text, encoding="utf-8")
+    return extra
+
+
+def run_scale_only(releases: int, seed: int) -> int:
+    """Scenario 4's platform half alone (``scale_s``, ``new_release_at_scale_s``), for work on it.
+
+    A few minutes instead of make bench's ten or more; prints the figures as JSON and writes no
+    results file, so latest.json stays a whole run.
+    """
+    work = Path(tempfile.mkdtemp(prefix="budget-bench-scale-"))
+    try:
+        results: dict[str, Any] = {
+            "meta": {
+                "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+                "git_commit": _git("rev-parse", "--short", "HEAD"),
+                "releases": releases,
+                "seed": seed,
+                "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
+            }
+        }
+        generated_dir = work / "generated"
+        write_releases(generated_dir, releases, seed)
+        extra = _write_extra_release(work)
+        spec = {
+            "root": str(work / "scale_platform"),
+            "raw": [str(p) for p in sorted(generated_dir.glob("*.txt"))],
+            "extra": str(extra),
+        }
+        results["scale_platform"] = _run_worker("platform", spec, work / "bench.log")
+        results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        if not os.environ.get("BENCH_KEEP"):
+            shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 

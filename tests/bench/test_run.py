@@ -79,6 +79,7 @@ def test_table_lines_up_now_and_baseline_under_their_headers():
         "total_s": 41.5,
         "release_job_s": 3.5,
         "marts_job_s": 38.0,
+        "cpu_s": 36.2,
     }
     results["dagster_event"] = {"sqlite_ms": 12.5, "postgres_ms": None}
 
@@ -91,6 +92,8 @@ def test_table_lines_up_now_and_baseline_under_their_headers():
     scale = by_label["platform, 1000 generated, cold: s"]
     overhead = by_label["overhead: platform / baseline at 1000"]
     peak = by_label["platform, 1000 generated: peak MB"]
+    (cpu,) = [row for row in rows if "CPU, this process and dbt" in row]
+    assert "36.20" in cpu
 
     def end(line: str, text: str) -> int:
         return line.index(text) + len(text)
