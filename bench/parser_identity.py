@@ -8,7 +8,8 @@ A speed rewrite of the parser is only safe if its output is the same, and "the t
 weaker than that: the tests look at a few values, the lake stores all of them. So every input
 the project knows is parsed twice, before and after, and compared column by column, row by
 row: the five samples, generated releases of both layouts (元 bond tables, classified projects,
-page-break fragments, budget years with sidecars), and every file the parser tests hand to
+page-break fragments, budget years with sidecars), forty broken copies of each of 25 of those
+(lines deleted, doubled, swapped, cut or spliced with noise), and every file the parser tests hand to
 ``parse_release`` (captured by running tests/parsers with this module as a pytest plugin, so the
 broken variants the tests build are compared too, with their error texts and lines).
 
@@ -98,6 +99,7 @@ def collect() -> int:
     for path in years.write(scratch / "years"):
         sidecar = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
         _save_case(corpus, path.name, path.read_bytes(), sidecar)
+    _save_mutants(corpus, sorted(corpus.iterdir()))
     shutil.rmtree(scratch)
     env = {**os.environ, _CAPTURE_ENV: str(corpus), "PYTHONPATH": str(Path.cwd())}
     subprocess.run(
@@ -119,6 +121,49 @@ def collect() -> int:
     )
     _say(f"{sum(1 for _ in corpus.iterdir())} inputs in {corpus}")
     return 0
+
+
+_NOISE = ("\t", "", " ", "合计", "1,2", "-", "\u3000", "<p>", "。", "１２", "x", "\r", "1、")
+_MUTATIONS_PER_INPUT = 40
+
+
+def _save_mutants(corpus: Path, cases: list[Path]) -> None:
+    """Broken copies of the samples and of one generated release per layout slot.
+
+    A rewrite is most likely to differ where the input is odd (a fragment, a short row, a
+    repeated header, a cell cut mid-item), and the tests reach only a few such files: these
+    are made the way tests/parsers/test_properties.py makes them, but many and reproducible.
+    """
+    import random
+
+    for folder in cases[:25]:
+        case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+        if case["missing"] or case["sidecar"]:
+            continue
+        lines = (folder / case["name"]).read_text(encoding="utf-8").split("\n")
+        for number in range(_MUTATIONS_PER_INPUT):
+            rng = random.Random(f"{case['name']}-{number}")
+            out = list(lines)
+            for _ in range(rng.randint(1, 6)):
+                i = rng.randrange(len(out))
+                op = rng.choice(("delete", "duplicate", "swap", "insert", "truncate", "splice"))
+                noise = rng.choice(_NOISE)
+                if op == "delete" and len(out) > 1:
+                    del out[i]
+                elif op == "duplicate":
+                    out.insert(i, out[i])
+                elif op == "swap":
+                    j = rng.randrange(len(out))
+                    out[i], out[j] = out[j], out[i]
+                elif op == "insert":
+                    out.insert(i, noise)
+                elif op == "truncate":
+                    out[i] = out[i][: rng.randrange(len(out[i]) + 1)]
+                elif op == "splice":
+                    k = rng.randrange(len(out[i]) + 1)
+                    out[i] = out[i][:k] + noise + out[i][k:]
+            name = f"mutant-{number:02d}-{case['name']}"
+            _save_case(corpus, name, "\n".join(out).encode("utf-8"), None)
 
 
 # --- canonical output -------------------------------------------------------------------------

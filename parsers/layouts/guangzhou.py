@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -80,22 +79,33 @@ _ORGANISATION = re.compile(
 )
 
 
-@dataclass
 class _Row:
-    line: int
-    cells: dict[str, str]
-    line_end: int = 0
-    flags: list[str] = field(default_factory=list)
-    # The unnamed money columns of the header (the same for every row, worked out once).
-    extra_roles: tuple[str, ...] = ()
-    # Money cells never change once read (joins touch name, goal and indicators only), so
-    # whether a row prints money, and the amounts it prints, are worked out once per row.
-    has_amounts: bool = field(init=False)
-    amounts: dict[str, Decimal] | None = field(default=None, init=False)
+    """One data row: its cells by role, where it sits, and what was repaired in it.
 
-    def __post_init__(self) -> None:
-        roles = (*AMOUNT_ROLES, *self.extra_roles)
-        self.has_amounts = any(self.cells.get(role, "").strip() for role in roles)
+    A plain class with slots, not a dataclass: a release has thousands of rows and the
+    dataclass's per-row list factories cost more than reading the row.
+    """
+
+    __slots__ = ("line", "cells", "line_end", "flags", "extra_roles", "has_amounts", "amounts")
+
+    def __init__(
+        self,
+        line: int,
+        cells: dict[str, str],
+        line_end: int = 0,
+        extra_roles: tuple[str, ...] = (),
+    ) -> None:
+        self.line = line
+        self.cells = cells
+        self.line_end = line_end
+        self.flags: list[str] = []
+        # The unnamed money columns of the header (the same for every row, worked out once).
+        self.extra_roles = extra_roles
+        # Money cells never change once read (joins touch name, goal and indicators only), so
+        # whether a row prints money, and the amounts it prints, are worked out once per row.
+        get = cells.get
+        self.has_amounts = any(get(role, "").strip() for role in (*AMOUNT_ROLES, *extra_roles))
+        self.amounts: dict[str, Decimal] | None = None
 
     def text(self, role: str) -> str:
         return self.cells.get(role, "")
@@ -168,7 +178,7 @@ def _may_be_header(line: str) -> bool:
 
     Most rows fail it; the test per cell cost more than the rest of reading the row.
     """
-    return "名称" in line or _BARE_PROJECT_CELL.search(line) is not None
+    return "名称" in line or ("项目" in line and _BARE_PROJECT_CELL.search(line) is not None)
 
 
 def is_header_row(cells: list[str]) -> bool:
@@ -238,6 +248,7 @@ def _read_rows(
     in_table = False
     width = max(roles.values()) + 1
     extra_roles = _extra_roles(roles)
+    role_positions = tuple(roles.items())
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -265,7 +276,12 @@ def _read_rows(
             in_table = True
             continue
         in_table = True
-        row_cells = {role: (cells[pos] if pos < len(cells) else "") for role, pos in roles.items()}
+        if len(cells) >= width:
+            row_cells = {role: cells[pos] for role, pos in role_positions}
+        else:
+            row_cells = {
+                role: (cells[pos] if pos < len(cells) else "") for role, pos in role_positions
+            }
         extra = [cell for cell in cells[width:] if cell.strip()]
         row = _Row(line=number, cells=row_cells, line_end=number, extra_roles=extra_roles)
         if len(cells) < width:
@@ -391,15 +407,22 @@ def _fragment_target(
 
 def _amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     """A row's amounts in 万元 (a copy: read once per row, asked for up to three times)."""
+    return dict(_cached_amounts(row, currency, path))
+
+
+def _cached_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
+    """A row's amounts, read on first use; never changed by callers."""
     if row.amounts is None:
         row.amounts = _read_amounts(row, currency, path)
-    return dict(row.amounts)
+    return row.amounts
 
 
 def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     amounts = zero_amounts()
     for role in AMOUNT_ROLES:
         text = row.text(role)
+        if not text:
+            continue  # what parse_amount_wan makes of an empty cell (None), without the call
         try:
             value = parse_amount_wan(text, unit=currency)
         except AmountError as exc:
@@ -441,8 +464,9 @@ def _assemble(
 ) -> LayoutResult:
     declared_totals: list[DeclaredTotalRecord] = []
     body: list[_Row] = []
+    names: list[str] = []
     for row in rows:
-        name = clean_name(row.text("name"))
+        name = clean_name(row.cells.get("name", ""))
         if name in _GRAND_TOTAL_NAMES and not row.has_texts:
             declared_totals.append(
                 DeclaredTotalRecord(
@@ -451,6 +475,7 @@ def _assemble(
             )
         else:
             body.append(row)
+            names.append(name)
 
     unit_rows = _find_unit_rows(body, currency, path, warnings)
     units: list[UnitRecord] = []
@@ -458,16 +483,8 @@ def _assemble(
     current_unit: UnitRecord | None = None
     seen_rows: dict[tuple[object, ...], int] = {}
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
-    for row in body:
-        name = clean_name(row.text("name"))
-        if id(row) not in unit_rows and _is_name_only(row) and _ORGANISATION.search(name):
-            # A unit heading without a subtotal: its projects follow, nothing is declared.
-            current_unit = UnitRecord(seq=len(units) + 1, name_zh=name, source_line=row.line)
-            units.append(current_unit)
-            warnings.append(
-                Warning_(row.line, "unit_without_subtotal", f"unit {name!r} prints no subtotal")
-            )
-            continue
+    for row, name in zip(body, names, strict=True):
+        cells = row.cells
         if id(row) in unit_rows:
             current_unit = UnitRecord(
                 seq=len(units) + 1,
@@ -476,6 +493,14 @@ def _assemble(
                 declared=_declared(row, currency, path),
             )
             units.append(current_unit)
+            continue
+        if not row.has_amounts and _is_name_only(row) and _ORGANISATION.search(name):
+            # A unit heading without a subtotal: its projects follow, nothing is declared.
+            current_unit = UnitRecord(seq=len(units) + 1, name_zh=name, source_line=row.line)
+            units.append(current_unit)
+            warnings.append(
+                Warning_(row.line, "unit_without_subtotal", f"unit {name!r} prints no subtotal")
+            )
             continue
         if current_unit is None:
             current_unit = UnitRecord(
@@ -494,10 +519,10 @@ def _assemble(
         if not name:
             flags.append("missing_name")
             warnings.append(Warning_(row.line, "missing_name", "project row without a name"))
-        if clean_cell(row.text("name")) != name:
+        if clean_cell(cells.get("name", "")) != name:
             flags.append("name_spaces_repaired")
-        goal = clean_cell(row.text("goal")) or None
-        indicators = clean_cell(row.text("indicators"))
+        goal = clean_cell(cells.get("goal", "")) or None
+        indicators = clean_cell(cells.get("indicators", ""))
         if goal is None:
             flags.append("missing_goal")
         if not indicators:
@@ -509,7 +534,12 @@ def _assemble(
             )
         fingerprint = (
             name,
-            tuple(row.cells.get(role, "") for role in AMOUNT_ROLES),
+            (
+                cells.get("total", ""),
+                cells.get("fiscal", ""),
+                cells.get("special_account", ""),
+                cells.get("other", ""),
+            ),
             goal,
             indicators,
         )
@@ -572,8 +602,10 @@ def _find_unit_rows(
     for position, index in enumerate(candidates):
         end = candidates[position + 1] if position + 1 < len(candidates) else len(body)
         row = body[index]
-        declared = _amounts(row, currency, path)["total"]
-        children = [_amounts(child, currency, path)["total"] for child in body[index + 1 : end]]
+        declared = _cached_amounts(row, currency, path)["total"]
+        children = [
+            _cached_amounts(child, currency, path)["total"] for child in body[index + 1 : end]
+        ]
         tolerance = ROUNDING_TOLERANCE_WAN * max(len(children), 1)
         name = clean_name(row.text("name"))
         if children and abs(declared - sum(children, Decimal(0))) <= tolerance:
