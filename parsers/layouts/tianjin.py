@@ -71,17 +71,24 @@ _BOND_SOURCES: dict[str, str | None] = {
 }
 
 
-class _Cell:
-    """One cell of a table and its line (slots: a Tianjin release has ten thousand)."""
+class _Cells:
+    """The cells of one table: their texts and, beside them, the raw line each starts on.
 
-    __slots__ = ("line", "text")
+    Two parallel lists rather than an object per cell: a Tianjin release prints one cell per
+    line, tens of thousands of them, and an object per cell cost more than reading it.
+    """
 
-    def __init__(self, text: str, line: int) -> None:
-        self.text = text
-        self.line = line
+    __slots__ = ("lines", "texts")
+
+    def __init__(self, texts: list[str], lines: list[int]) -> None:
+        self.texts = texts
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
-def _is_bond_table(lines: tuple[str, ...], start: int, end: int, cells: list[_Cell]) -> bool:
+def _is_bond_table(lines: tuple[str, ...], start: int, end: int, cells: _Cells) -> bool:
     """Whether a table is a special-bond table: a cell opens with 资金来源.
 
     A cell holds 资金来源 only if its lines do (or an entity decodes to it), so one search of
@@ -91,7 +98,7 @@ def _is_bond_table(lines: tuple[str, ...], start: int, end: int, cells: list[_Ce
     if "资金来源" not in block and "&" not in block:
         return False
     return any(
-        cell.text.startswith("资金来源") or cell.text == "项目资金来源及落实情况" for cell in cells
+        text.startswith("资金来源") or text == "项目资金来源及落实情况" for text in cells.texts
     )
 
 
@@ -119,23 +126,25 @@ def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _cells(lines: tuple[str, ...], start: int, end: int) -> list[_Cell]:
+def _cells(lines: tuple[str, ...], start: int, end: int) -> _Cells:
     """Cells of one table: tab-led lines; other non-blank lines continue the cell above."""
     block = lines[start + 1 : end]
     tab_led = any(line.startswith("\t") for line in block)
-    cells: list[_Cell] = []
+    texts: list[str] = []
+    numbers: list[int] = []
     for number, line in enumerate(block, start=start + 2):
-        if line.startswith("\t"):
+        if line[:1] == "\t":
             # The common one-cell line skips split and join.
-            one_cell = line.count("\t") == 1
-            cells.append(_Cell(clean_cell(line[1:]) if one_cell else _join_cells(line), number))
+            texts.append(clean_cell(line[1:]) if line.find("\t", 1) == -1 else _join_cells(line))
+            numbers.append(number)
         elif not line.strip():
             continue
-        elif tab_led and cells:
-            cells[-1].text = f"{cells[-1].text}\n{clean_cell(line)}"
+        elif tab_led and texts:
+            texts[-1] = f"{texts[-1]}\n{clean_cell(line)}"
         else:
-            cells.append(_Cell(_join_cells(line), number))
-    return cells
+            texts.append(_join_cells(line))
+            numbers.append(number)
+    return _Cells(texts, numbers)
 
 
 def _join_cells(line: str) -> str:
@@ -194,31 +203,32 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
     )
 
 
-def _label_positions(cells: list[_Cell]) -> dict[str, int]:
-    """Where each cell text first occurs, as a label reads (no spaces, no trailing colon).
+def _label_positions(cells: _Cells) -> dict[str, int]:
+    """Where each label first occurs, as a label reads (no spaces, no trailing colon).
 
     Built once per table: the labels of a table (a dozen spellings) are then looked up,
-    not searched for cell by cell.
+    not searched for cell by cell. Only a text that can read as a label once its spaces and
+    trailing colons are gone (short, or holding a space or ending in a colon) is folded: most
+    cells are values and indicator rows.
     """
     positions: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        positions.setdefault(cell.text.replace(" ", "").rstrip(":："), index)
+    for index, text in enumerate(cells.texts):
+        if len(text) <= _LONGEST_LABEL or " " in text or text[-1:] in (":", "："):
+            positions.setdefault(text.replace(" ", "").rstrip(":："), index)
     return positions
 
 
-def _value_after(
-    cells: list[_Cell], positions: dict[str, int], label: str
-) -> tuple[int, _Cell] | None:
-    """The first cell that reads ``label`` and the cell after it."""
+def _value_after(cells: _Cells, positions: dict[str, int], label: str) -> tuple[int, int] | None:
+    """The index of the first cell that reads ``label`` and of the cell after it."""
     index = positions.get(label)
     if index is not None and index + 1 < len(cells):
-        return index, cells[index + 1]
+        return index, index + 1
     return None  # absent, or only as the last cell (so no later one either)
 
 
 def _value_after_any(
-    cells: list[_Cell], positions: dict[str, int], labels: tuple[str, ...]
-) -> tuple[int, _Cell] | None:
+    cells: _Cells, positions: dict[str, int], labels: tuple[str, ...]
+) -> tuple[int, int] | None:
     """The cell after the first of several printed spellings of one label."""
     for label in labels:
         if hit := _value_after(cells, positions, label):
@@ -234,15 +244,16 @@ NAME_LABELS = ("项目名称",)
 GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标")
 
 
-def _amount(cell: _Cell | None, unit: str, path: Path, label: str) -> Decimal | None:
-    if cell is None:
+def _amount(cells: _Cells, index: int | None, unit: str, path: Path, label: str) -> Decimal | None:
+    if index is None:
         return None
+    text = cells.texts[index]
     try:
-        value = parse_amount_wan(cell.text, unit=unit)
+        value = parse_amount_wan(text, unit=unit)
     except AmountError as exc:
-        raise ParseError(path, cell.line, f"{label}: {exc}") from exc
+        raise ParseError(path, cells.lines[index], f"{label}: {exc}") from exc
     if value is not None and value < 0:
-        raise ParseError(path, cell.line, f"{label}: negative amount {cell.text!r}")
+        raise ParseError(path, cells.lines[index], f"{label}: negative amount {text!r}")
     return value
 
 
@@ -258,60 +269,61 @@ def _split_unit(text: str) -> tuple[str | None, str]:
 
 
 def _indicator_rows(
-    cells: list[_Cell], path: Path, warnings: list[Warning_]
+    cells: _Cells, path: Path, warnings: list[Warning_]
 ) -> tuple[TianjinIndicatorTable, int]:
-    """The indicator table's rows, column by column, and where its header starts."""
+    """The indicator table's rows, column by column, and where its header starts.
+
+    The rows are every ``width`` cells after the header, so each printed column is one
+    slice of the cells with that step.
+    """
     table = TianjinIndicatorTable()
-    start = next((i for i, cell in enumerate(cells) if cell.text == "一级指标"), None)
-    if start is None:
-        return table, len(cells)
+    texts = cells.texts
+    try:
+        start = texts.index("一级指标")
+    except ValueError:
+        return table, len(texts)
     header_end = start
-    while header_end < len(cells) and cells[header_end].text in _INDICATOR_HEADER:
+    while header_end < len(texts) and texts[header_end] in _INDICATOR_HEADER:
         header_end += 1
-    header = [cell.text for cell in cells[start:header_end]]
+    header = texts[start:header_end]
     has_description = any(name in header for name in ("绩效指标描述", "指标描述"))
     width = len(header)
     if width < 4 or (has_description and width < 5):
         # A damaged header: fall back to the printed forms (4 cells, or 5 with a description).
         width = 5 if has_description else 4
         warnings.append(
-            Warning_(cells[start].line, "indicator_header_damaged", f"header cells {header}")
+            Warning_(cells.lines[start], "indicator_header_damaged", f"header cells {header}")
         )
-    body = cells[header_end:]
-    for offset in range(0, len(body), width):
-        group = body[offset : offset + width]
-        if len(group) < width:
-            warnings.append(
-                Warning_(
-                    group[0].line, "incomplete_indicator_row", f"{len(group)} of {width} cells"
-                )
+    body = texts[header_end:]
+    lines = cells.lines[header_end:]
+    missing = -len(body) % width
+    if missing:
+        first = len(body) - (width - missing)
+        warnings.append(
+            Warning_(
+                lines[first], "incomplete_indicator_row", f"{width - missing} of {width} cells"
             )
-            group = group + [_Cell("", group[-1].line)] * (width - len(group))
-        table.level1_zh.append(group[0].text)
-        table.level2_zh.append(group[1].text)
-        table.name_zh.append(group[2].text)
-        table.description_zh.append(group[3].text if has_description else None)
-        table.value_zh.append(group[-1].text)
-        table.source_line.append(group[0].line)
+        )
+        body = body + [""] * missing
+    table.level1_zh = body[0::width]
+    table.level2_zh = body[1::width]
+    table.name_zh = body[2::width]
+    table.description_zh = body[3::width] if has_description else [None] * len(table.level1_zh)
+    table.value_zh = body[width - 1 :: width]
+    table.source_line = lines[0::width]
     return table, start
 
 
 def _raw_indicator_text(table: TianjinIndicatorTable) -> str:
-    return "\n".join(
-        "\t".join(part for part in row if part is not None)
-        for row in zip(
-            table.level1_zh,
-            table.level2_zh,
-            table.name_zh,
-            table.description_zh,
-            table.value_zh,
-            strict=True,
-        )
-    )
+    """The table's rows as text, cells joined by tabs (what classification and the lake see)."""
+    columns = [table.level1_zh, table.level2_zh, table.name_zh, table.value_zh]
+    if any(text is not None for text in table.description_zh):
+        columns.insert(3, table.description_zh)
+    return "\n".join(map("\t".join, zip(*columns, strict=True)))
 
 
 def _parse_project_table(
-    cells: list[_Cell],
+    cells: _Cells,
     title_name: str,
     title_line: int,
     end: int,
@@ -319,31 +331,32 @@ def _parse_project_table(
     warnings: list[Warning_],
 ) -> tuple[tuple[str | None, str], ProjectRecord] | None:
     flags: list[str] = []
-    if not cells:
+    texts = cells.texts
+    if not texts:
         warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
         return None
     positions = _label_positions(cells)
-    first_label = next((i for i, cell in enumerate(cells) if _is_label(cell.text)), len(cells))
-    unit_cell = next(
+    first_label = next((i for i, text in enumerate(texts) if text in _LABELS), len(texts))
+    unit_text = next(
         (
-            cell
-            for cell in cells[:first_label]
-            if cell.text and not _CURRENCY.match(cell.text.replace(" ", ""))
+            text
+            for text in texts[:first_label]
+            if text and not _CURRENCY.match(text.replace(" ", ""))
         ),
         None,
     )
-    if unit_cell is None:
+    if unit_text is None:
         unit_code, unit_name = None, UNKNOWN_UNIT
         flags.append("unit_missing")
         warnings.append(Warning_(title_line, "unit_missing", f"table {title_name!r} names no unit"))
     else:
-        unit_code, unit_name = _split_unit(unit_cell.text)
+        unit_code, unit_name = _split_unit(unit_text)
     currency = WAN
-    for cell in cells[:4]:
-        if match := _CURRENCY.match(cell.text.replace(" ", "")):
+    for text in texts[:4]:
+        if match := _CURRENCY.match(text.replace(" ", "")):
             currency = match["unit"]
     name_hit = _value_after_any(cells, positions, NAME_LABELS)
-    name = clean_name(name_hit[1].text) if name_hit else title_name
+    name = clean_name(texts[name_hit[1]]) if name_hit else title_name
     if not name_hit:
         flags.append("name_from_title")
     total_hit = _value_after_any(cells, positions, TOTAL_LABELS)
@@ -358,8 +371,8 @@ def _parse_project_table(
         ("fiscal", fiscal_hit, "财政资金"),
         ("other", other_hit, "其他资金"),
     ):
-        value = _amount(hit[1] if hit else None, currency, path, label)
-        if value is not None and _is_label(hit[1].text):
+        value = _amount(cells, hit[1] if hit else None, currency, path, label)
+        if value is not None and texts[hit[1]] in _LABELS:
             value = None
         if value is not None:
             rounded = to_cents_of_wan(value)
@@ -372,11 +385,11 @@ def _parse_project_table(
     purpose_parts: list[str] = []
     if goal_hit:
         goal_index = goal_hit[0]
-        goal_texts = [c.text for c in cells[goal_index + 1 : indicator_start] if c.text]
+        goal_texts = [text for text in texts[goal_index + 1 : indicator_start] if text]
         goal = "\n".join(goal_texts) or None
         after_money = max(hit[0] + 2 for hit in (total_hit, fiscal_hit, other_hit) if hit)
         purpose_parts = [
-            c.text for c in cells[after_money:goal_index] if c.text and not _is_label(c.text)
+            text for text in texts[after_money:goal_index] if text and text not in _LABELS
         ]
     if goal is None:
         flags.append("missing_goal")
@@ -393,7 +406,7 @@ def _parse_project_table(
         unit_seq=0,
         name_zh=name,
         amounts=amounts,
-        source_line=name_hit[1].line if name_hit else title_line,
+        source_line=cells.lines[name_hit[1]] if name_hit else title_line,
         source_line_end=end,
         goal_zh=goal,
         purpose_zh="\n".join(purpose_parts) or None,
@@ -418,12 +431,24 @@ _LABELS = {
 }
 
 
-def _is_label(text: str) -> bool:
-    return text in _LABELS
+# Every label a table is searched for (_value_after), and the longest: a cell longer than that
+# cannot read as one (see _label_positions).
+_BOND_LABELS = ("项目单位", "主管部门", "项目性质", "项目编号", "总体目标", "当年目标")
+_LONGEST_LABEL = max(
+    len(label)
+    for label in (
+        *NAME_LABELS,
+        *TOTAL_LABELS,
+        *FISCAL_LABELS,
+        *OTHER_LABELS,
+        *GOAL_LABELS,
+        *_BOND_LABELS,
+    )
+)
 
 
 def _parse_bond_table(
-    cells: list[_Cell],
+    cells: _Cells,
     title_name: str,
     title_line: int,
     end: int,
@@ -439,34 +464,35 @@ def _parse_bond_table(
         raise ParseError(
             path, title_line, f"bond table {title_name!r}: no 项目单位 (project unit) cell"
         )
-    unit_code, unit_name = _split_unit(unit_hit[1].text)
+    texts = cells.texts
+    unit_code, unit_name = _split_unit(texts[unit_hit[1]])
     if dept_hit := _value_after(cells, positions, "主管部门"):
-        departments.append(_split_unit(dept_hit[1].text)[1])
+        departments.append(_split_unit(texts[dept_hit[1]])[1])
     nature = _value_after(cells, positions, "项目性质")
     number = _value_after(cells, positions, "项目编号")
-    if nature and _PROJECT_CODE.match(nature[1].text.replace(" ", "")):
+    if nature and _PROJECT_CODE.match(texts[nature[1]].replace(" ", "")):
         flags.append("labels_swapped")
         warnings.append(
             Warning_(
-                nature[1].line,
+                cells.lines[nature[1]],
                 "labels_swapped",
                 "项目性质 holds the project code; 项目编号 the nature",
             )
         )
     elif number is None:
         warnings.append(Warning_(title_line, "no_project_code", "bond table prints no 项目编号"))
-    currency = YUAN if any("（元）" in c.text or "(元)" in c.text for c in cells) else WAN
+    currency = YUAN if any("（元）" in text or "(元)" in text for text in texts) else WAN
     amounts = zero_amounts()
     declared_total: Decimal | None = None
     funding_end = next(
-        (i for i, c in enumerate(cells) if c.text in ("总体目标", "当年目标")), len(cells)
+        (i for i, text in enumerate(texts) if text in ("总体目标", "当年目标")), len(texts)
     )
-    funding_start = next((i for i, c in enumerate(cells) if c.text.startswith("资金来源")), 0)
+    funding_start = next((i for i, text in enumerate(texts) if text.startswith("资金来源")), 0)
     for index in range(funding_start, funding_end - 1):
-        label = cells[index].text.replace(" ", "")
+        label = texts[index].replace(" ", "")
         if label != "合计" and label not in _BOND_SOURCES:
             continue
-        value = _amount(cells[index + 1], currency, path, label)
+        value = _amount(cells, index + 1, currency, path, label)
         if value is None:
             continue
         if label == "合计":
@@ -485,9 +511,9 @@ def _parse_bond_table(
             flags.append("rounded_after_conversion")
         amounts[key] = rounded
     goal_parts = []
-    for label in ("总体目标", "当年目标"):
+    for label in _BOND_LABELS[4:]:
         if hit := _value_after(cells, positions, label):
-            goal_parts.append(f"{label}：{hit[1].text}")
+            goal_parts.append(f"{label}：{texts[hit[1]]}")
     indicator_rows, _ = _indicator_rows(cells, path, warnings)
     raw_indicators = _raw_indicator_text(indicator_rows)
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
