@@ -37,7 +37,7 @@ from parsers.model import (
     zero_amounts,
 )
 from parsers.reconciliation import ROUNDING_TOLERANCE_WAN
-from parsers.text import clean_cell, clean_name
+from parsers.text import clean_cell, clean_name, is_plain
 
 LAYOUT = "guangzhou_rows"
 
@@ -86,7 +86,16 @@ class _Row:
     dataclass's per-row list factories cost more than reading the row.
     """
 
-    __slots__ = ("line", "cells", "line_end", "flags", "extra_roles", "has_amounts", "amounts")
+    __slots__ = (
+        "line",
+        "cells",
+        "line_end",
+        "flags",
+        "extra_roles",
+        "has_amounts",
+        "amounts",
+        "plain",
+    )
 
     def __init__(
         self,
@@ -94,6 +103,7 @@ class _Row:
         cells: dict[str, str],
         line_end: int = 0,
         extra_roles: tuple[str, ...] = (),
+        plain: bool = False,
     ) -> None:
         self.line = line
         self.cells = cells
@@ -106,6 +116,14 @@ class _Row:
         get = cells.get
         self.has_amounts = any(get(role, "").strip() for role in (*AMOUNT_ROLES, *extra_roles))
         self.amounts: dict[str, Decimal] | None = None
+        # No cell holds what clean_cell removes inside a cell (is_plain): stripping its ends
+        # cleans it. A join adds text from elsewhere, so it clears this.
+        self.plain = plain
+
+    def clean(self, role: str) -> str:
+        """The cell as clean_cell reads it."""
+        text = self.cells.get(role, "")
+        return text.strip() if self.plain else clean_cell(text)
 
     def text(self, role: str) -> str:
         return self.cells.get(role, "")
@@ -261,6 +279,7 @@ def _read_rows(
                 target = rows[-1]
                 role = "indicators" if target.text("indicators") else "goal"
                 target.cells[role] = target.text(role) + cleaned
+                target.plain = False
                 target.line_end = number
                 target.flags.append("wrapped_line_joined")
                 warnings.append(
@@ -283,7 +302,13 @@ def _read_rows(
                 role: (cells[pos] if pos < len(cells) else "") for role, pos in role_positions
             }
         extra = [cell for cell in cells[width:] if cell.strip()]
-        row = _Row(line=number, cells=row_cells, line_end=number, extra_roles=extra_roles)
+        row = _Row(
+            line=number,
+            cells=row_cells,
+            line_end=number,
+            extra_roles=extra_roles,
+            plain=is_plain(line),
+        )
         if len(cells) < width:
             # Fewer cells than the header: a row cut short (truncated file or extraction).
             row.flags.append("short_row")
@@ -337,6 +362,7 @@ def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
                 )
             )
             following.cells["name"] = row.text("name") + following.text("name")
+            following.plain = False
             following.line = row.line
             following.flags.append("name_joined")
             continue
@@ -369,6 +395,7 @@ def _resolve_fragments(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]
                 )
                 continue
             target_line = target.line
+            target.plain = False
             if where == "prepend":
                 target.cells[role] = piece + target.text(role)
                 target.line = min(target.line, row.line)
@@ -519,10 +546,10 @@ def _assemble(
         if not name:
             flags.append("missing_name")
             warnings.append(Warning_(row.line, "missing_name", "project row without a name"))
-        if clean_cell(cells.get("name", "")) != name:
+        if row.clean("name") != name:
             flags.append("name_spaces_repaired")
-        goal = clean_cell(cells.get("goal", "")) or None
-        indicators = clean_cell(cells.get("indicators", ""))
+        goal = row.clean("goal") or None
+        indicators = row.clean("indicators")
         if goal is None:
             flags.append("missing_goal")
         if not indicators:

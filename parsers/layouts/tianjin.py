@@ -39,7 +39,7 @@ from parsers.model import (
     Warning_,
     zero_amounts,
 )
-from parsers.text import clean_cell, clean_name
+from parsers.text import clean_cell, clean_name, is_plain
 
 LAYOUT = "tianjin_tables"
 
@@ -88,13 +88,12 @@ class _Cells:
         return len(self.texts)
 
 
-def _is_bond_table(lines: tuple[str, ...], start: int, end: int, cells: _Cells) -> bool:
+def _is_bond_table(block: str, cells: _Cells) -> bool:
     """Whether a table is a special-bond table: a cell opens with 资金来源.
 
     A cell holds 资金来源 only if its lines do (or an entity decodes to it), so one search of
     the table's text rules out nearly every table before any cell is looked at.
     """
-    block = "\n".join(lines[start + 1 : end])
     if "资金来源" not in block and "&" not in block:
         return False
     return any(
@@ -126,16 +125,31 @@ def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     )
 
 
-def _cells(lines: tuple[str, ...], start: int, end: int) -> _Cells:
-    """Cells of one table: tab-led lines; other non-blank lines continue the cell above."""
-    block = lines[start + 1 : end]
+def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
+    """Cells of one table: tab-led lines; other non-blank lines continue the cell above.
+
+    A table whose text holds nothing clean_cell removes inside a cell (is_plain) only has its
+    cells stripped. A table of the usual shape (every line empty or one tab and a cell, told
+    from counts on its text) is read with two comprehensions instead of the loop.
+    """
+    plain = is_plain(block_text)
+    tab_led_lines = block_text.count("\n\t") + block_text.startswith("\t")
+    one_cell_lines_only = block_text.count("\t") == tab_led_lines
+    if one_cell_lines_only and tab_led_lines + block.count("") == len(block):
+        numbers = [number for number, line in enumerate(block, start=first_line) if line]
+        if plain:
+            return _Cells([line[1:].strip() for line in block if line], numbers)
+        return _Cells([clean_cell(line[1:]) for line in block if line], numbers)
     tab_led = any(line.startswith("\t") for line in block)
     texts: list[str] = []
     numbers: list[int] = []
-    for number, line in enumerate(block, start=start + 2):
+    for number, line in enumerate(block, start=first_line):
         if line[:1] == "\t":
             # The common one-cell line skips split and join.
-            texts.append(clean_cell(line[1:]) if line.find("\t", 1) == -1 else _join_cells(line))
+            if line.find("\t", 1) != -1:
+                texts.append(_join_cells(line))
+            else:
+                texts.append(line[1:].strip() if plain else clean_cell(line[1:]))
             numbers.append(number)
         elif not line.strip():
             continue
@@ -165,11 +179,13 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
     departments: list[str] = []
     currencies: Counter[str] = Counter()
     for start, end in tables:
-        cells = _cells(lines, start, end)
+        block = lines[start + 1 : end]
+        block_text = "\n".join(block)
+        cells = _cells(block, block_text, start + 2)
         title = clean_cell(lines[start])
         match = _TITLE.match(title)
         title_name = clean_name(match["name"]) if match else title
-        if _is_bond_table(lines, start, end, cells):
+        if _is_bond_table(block_text, cells):
             record = _parse_bond_table(
                 cells, title_name, start + 1, end, path, warnings, departments
             )
@@ -208,12 +224,14 @@ def _label_positions(cells: _Cells) -> dict[str, int]:
 
     Built once per table: the labels of a table (a dozen spellings) are then looked up,
     not searched for cell by cell. Only a text that can read as a label once its spaces and
-    trailing colons are gone (short, or holding a space or ending in a colon) is folded: most
-    cells are values and indicator rows.
+    trailing colons are gone is folded (it starts as a label does, or with a space, and is
+    short, or holds a space or ends in a colon): most cells are values and indicator rows.
     """
     positions: dict[str, int] = {}
     for index, text in enumerate(cells.texts):
-        if len(text) <= _LONGEST_LABEL or " " in text or text[-1:] in (":", "："):
+        if text.startswith(_LABEL_STARTS) and (
+            len(text) <= _LONGEST_LABEL or " " in text or text[-1:] in (":", "：")
+        ):
             positions.setdefault(text.replace(" ", "").rstrip(":："), index)
     return positions
 
@@ -431,20 +449,19 @@ _LABELS = {
 }
 
 
-# Every label a table is searched for (_value_after), and the longest: a cell longer than that
-# cannot read as one (see _label_positions).
+# Every label a table is searched for (_value_after), the longest, and how they start: a cell
+# longer than that, or starting otherwise, cannot read as one (see _label_positions).
 _BOND_LABELS = ("项目单位", "主管部门", "项目性质", "项目编号", "总体目标", "当年目标")
-_LONGEST_LABEL = max(
-    len(label)
-    for label in (
-        *NAME_LABELS,
-        *TOTAL_LABELS,
-        *FISCAL_LABELS,
-        *OTHER_LABELS,
-        *GOAL_LABELS,
-        *_BOND_LABELS,
-    )
+_SEARCHED_LABELS = (
+    *NAME_LABELS,
+    *TOTAL_LABELS,
+    *FISCAL_LABELS,
+    *OTHER_LABELS,
+    *GOAL_LABELS,
+    *_BOND_LABELS,
 )
+_LONGEST_LABEL = max(len(label) for label in _SEARCHED_LABELS)
+_LABEL_STARTS = (" ", *sorted({label[0] for label in _SEARCHED_LABELS}))
 
 
 def _parse_bond_table(
