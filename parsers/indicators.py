@@ -78,6 +78,8 @@ _ITEM_START = re.compile(
     r"(?<![^。；;\s>])(\d{1,3})\s*、"
     r"(?=\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标\s*[；;:：\-—－])"
 )
+# The same starts for re.split: the whole ``N、`` and its number are kept.
+_ITEM_SPLIT = re.compile(f"({_ITEM_START.pattern})")
 _CODED_LEVEL = re.compile(r"\s*(\d{1,2})\s*-\s*([^；;]*?)\s*[；;]")
 _NAMED_LEVEL = re.compile(r"\s*([^；;:：。、\d]{1,12}?指标)\s*[:：]")
 _MERGED_BOUNDARY = re.compile(r"[。；;\s](?=\s*\d{1,2}\s*-[^；;:：。]{1,12}[；;])")
@@ -387,29 +389,34 @@ def guangzhou_indicator_columns(text: str) -> IndicatorColumns:
 
 
 def _guangzhou_segments(text: str) -> list[tuple[int | None, int, str]]:
-    """(printed number or None, offset, item text after ``N、``) of each item of a cell."""
-    starts = list(_ITEM_START.finditer(text))
+    """(printed number or None, offset, item text after ``N、``) of each item of a cell.
+
+    One ``split`` on the item starts cuts the cell (the leading text, then each start's
+    ``N、`` and number, and the item up to the next start), at C speed; only an item that may
+    have swallowed the next one (see ``_split_merged``) is looked at further.
+    """
+    parts = _ITEM_SPLIT.split(text)
     segments: list[tuple[int | None, int, str]] = []
-    first_start = starts[0].start() if starts else len(text)
-    leading = text[:first_start]
+    leading = parts[0]
     if _clean_html(leading).strip(_ITEM_END):
-        offset = len(leading) - len(leading.lstrip())
-        segments.append((None, offset, leading))
-    # Each item ends where the next starts, the last at the end of the cell.
-    ends = [start.start() for start in starts[1:]] + [len(text)] if starts else []
-    for start, end in zip(starts, ends, strict=True):
-        number: int | None = int(start.group(1))
-        body = start.end()
-        annual = text.find("年度指标值", body, end)
-        if annual == -1 or text.find("-", annual, end) == -1:
+        segments.append((None, len(leading) - len(leading.lstrip()), leading))
+    offset = len(leading)
+    for index in range(1, len(parts), 3):
+        start_text, number_text, item = parts[index], parts[index + 1], parts[index + 2]
+        number = int(number_text)
+        body = offset + len(start_text)
+        annual = item.find("年度指标值")
+        if annual == -1 or item.find("-", annual) == -1:
             # No coded level after the annual target: nothing merged (see _split_merged).
-            segments.append((number, start.start(), text[body:end]))
-            continue
-        for piece_start, piece_end in _split_merged(text, body, end):
-            if piece_start == body:
-                segments.append((number, start.start(), text[piece_start:piece_end]))
-            else:
-                segments.append((None, piece_start, text[piece_start:piece_end]))
+            segments.append((number, offset, item))
+        else:
+            for piece_start, piece_end in _split_merged(item, 0, len(item)):
+                piece = item[piece_start:piece_end]
+                if piece_start == 0:
+                    segments.append((number, offset, piece))
+                else:
+                    segments.append((None, body + piece_start, piece))
+        offset = body + len(item)
     return segments
 
 
