@@ -17,9 +17,15 @@ AMOUNT_FIELDS = ("total", *FUNDING_SOURCES)
 SOURCES_DIFFER_FLAG = "sources_differ_from_total"
 
 
+_ZERO_WAN = Decimal("0.00")
+
+
 def zero_amounts() -> dict[str, Decimal]:
-    """Amounts of a row that prints none: blank cells mean zero money from that source."""
-    return {name: Decimal("0.00") for name in AMOUNT_FIELDS}
+    """Amounts of a row that prints none: blank cells mean zero money from that source.
+
+    One shared zero (a Decimal never changes) rather than five parsed per row.
+    """
+    return dict.fromkeys(AMOUNT_FIELDS, _ZERO_WAN)
 
 
 @dataclass
