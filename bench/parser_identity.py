@@ -9,9 +9,10 @@ weaker than that: the tests look at a few values, the lake stores all of them. S
 the project knows is parsed twice, before and after, and compared column by column, row by
 row: the five samples, generated releases of both layouts (元 bond tables, classified projects,
 page-break fragments, budget years with sidecars), forty broken copies of each of 25 of those
-(lines deleted, doubled, swapped, cut or spliced with noise), and every file the parser tests hand to
-``parse_release`` (captured by running tests/parsers with this module as a pytest plugin, so the
-broken variants the tests build are compared too, with their error texts and lines).
+(lines deleted, doubled, swapped, cut or spliced with noise), and every file the parser tests
+hand to ``parse_release`` (captured by running tests/parsers with this module as a pytest
+plugin, so the broken variants the tests build are compared too, with their error texts and
+lines).
 
 Each table is compared twice: as the frame the lake validates (values with their Python type,
 nulls, dtypes) and as the Arrow table lake/writer.py writes (the Parquet content and schema).
@@ -26,6 +27,7 @@ import json
 import math
 import os
 import pickle
+import random
 import shutil
 import subprocess
 import sys
@@ -123,45 +125,56 @@ def collect() -> int:
     return 0
 
 
-_NOISE = ("\t", "", " ", "合计", "1,2", "-", "\u3000", "<p>", "。", "１２", "x", "\r", "1、")
+NOISE = ("\t", "", " ", "合计", "1,2", "-", "\u3000", "<p>", "。", "１２", "x", "\r", "1、")
+MUTATIONS = ("delete", "duplicate", "swap", "insert", "truncate", "splice")
 _MUTATIONS_PER_INPUT = 40
 
 
+def mutate(lines: list[str], seed: int, ops: list[tuple[str, str]]) -> list[str]:
+    """Apply ``ops`` (mutation, noise) to a copy of ``lines``, at places drawn from ``seed``.
+
+    Also what tests/parsers/test_properties.py breaks releases with (there hypothesis draws
+    the ops), so both harnesses break files the same ways.
+    """
+    rng = random.Random(seed)
+    out = list(lines)
+    for op, noise in ops:
+        if not out:
+            break
+        i = rng.randrange(len(out))
+        if op == "delete":
+            del out[i]
+        elif op == "duplicate":
+            out.insert(i, out[i])
+        elif op == "swap" and len(out) > 1:
+            j = rng.randrange(len(out))
+            out[i], out[j] = out[j], out[i]
+        elif op == "insert":
+            out.insert(i, noise)
+        elif op == "truncate":
+            out[i] = out[i][: rng.randrange(len(out[i]) + 1)]
+        elif op == "splice":
+            k = rng.randrange(len(out[i]) + 1)
+            out[i] = out[i][:k] + noise + out[i][k:]
+    return out
+
+
 def _save_mutants(corpus: Path, cases: list[Path]) -> None:
-    """Broken copies of the samples and of one generated release per layout slot.
+    """Forty broken copies of each of the first 25 inputs without a sidecar.
 
     A rewrite is most likely to differ where the input is odd (a fragment, a short row, a
     repeated header, a cell cut mid-item), and the tests reach only a few such files: these
-    are made the way tests/parsers/test_properties.py makes them, but many and reproducible.
+    are broken the way tests/parsers/test_properties.py breaks them, but many and reproducible.
     """
-    import random
-
     for folder in cases[:25]:
         case = json.loads((folder / "case.json").read_text(encoding="utf-8"))
         if case["missing"] or case["sidecar"]:
             continue
         lines = (folder / case["name"]).read_text(encoding="utf-8").split("\n")
         for number in range(_MUTATIONS_PER_INPUT):
-            rng = random.Random(f"{case['name']}-{number}")
-            out = list(lines)
-            for _ in range(rng.randint(1, 6)):
-                i = rng.randrange(len(out))
-                op = rng.choice(("delete", "duplicate", "swap", "insert", "truncate", "splice"))
-                noise = rng.choice(_NOISE)
-                if op == "delete" and len(out) > 1:
-                    del out[i]
-                elif op == "duplicate":
-                    out.insert(i, out[i])
-                elif op == "swap":
-                    j = rng.randrange(len(out))
-                    out[i], out[j] = out[j], out[i]
-                elif op == "insert":
-                    out.insert(i, noise)
-                elif op == "truncate":
-                    out[i] = out[i][: rng.randrange(len(out[i]) + 1)]
-                elif op == "splice":
-                    k = rng.randrange(len(out[i]) + 1)
-                    out[i] = out[i][:k] + noise + out[i][k:]
+            draw = random.Random(f"{case['name']}-{number}")
+            ops = [(draw.choice(MUTATIONS), draw.choice(NOISE)) for _ in range(draw.randint(1, 6))]
+            out = mutate(lines, draw.randrange(1 << 30), ops)
             name = f"mutant-{number:02d}-{case['name']}"
             _save_case(corpus, name, "\n".join(out).encode("utf-8"), None)
 

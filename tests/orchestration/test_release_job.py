@@ -149,12 +149,9 @@ def test_release_job_quarantines_a_release_whose_sidecar_is_not_json(
     assert not partition_path(lake_dir, "projects", BAIYUN).exists()
 
 
-def test_release_job_over_a_span_lands_the_good_releases_and_names_the_bad_one(
-    dbt_manifest, lake_dir, instance
-):
-    from orchestration.definitions import defs
+def _samples_with_baiyun_unbalanced(lake_dir: Path, instance) -> list[str]:
+    """The five samples as raw files and partitions, Baiyun's 合计 off by 10 万元."""
     from orchestration.partitions import register_releases
-    from orchestration.run_all import run_job
 
     releases = sorted(path.stem for path in RAW.glob("*.txt"))
     for release_id in releases:
@@ -163,6 +160,16 @@ def test_release_job_over_a_span_lands_the_good_releases_and_names_the_bad_one(
             text = text.replace("合计\t1,989.76", "合计\t1,999.76", 1)
         (lake_dir / "raw" / f"{release_id}.txt").write_text(text, encoding="utf-8")
     register_releases(instance, releases)
+    return releases
+
+
+def test_release_job_over_a_span_lands_the_good_releases_and_names_the_bad_one(
+    dbt_manifest, lake_dir, instance
+):
+    from orchestration.definitions import defs
+    from orchestration.run_all import run_job
+
+    releases = _samples_with_baiyun_unbalanced(lake_dir, instance)
 
     outcome = run_job(defs, "release_job", instance, span=(releases[0], releases[-1]))
 
@@ -184,16 +191,9 @@ def test_release_job_over_a_span_writes_two_events_per_release_and_checks_once_p
     materialisation, the checks once per run, one log entry for the run (docs/benchmarks.md)."""
     from orchestration.assets.lake import CHECK_NAMES
     from orchestration.definitions import defs
-    from orchestration.partitions import register_releases
     from orchestration.run_all import run_job
 
-    releases = sorted(path.stem for path in RAW.glob("*.txt"))
-    for release_id in releases:
-        text = (RAW / f"{release_id}.txt").read_text(encoding="utf-8")
-        if release_id == BAIYUN:
-            text = text.replace("合计\t1,989.76", "合计\t1,999.76", 1)
-        (lake_dir / "raw" / f"{release_id}.txt").write_text(text, encoding="utf-8")
-    register_releases(instance, releases)
+    releases = _samples_with_baiyun_unbalanced(lake_dir, instance)
 
     run_job(defs, "release_job", instance, span=(releases[0], releases[-1]))
 

@@ -1,7 +1,6 @@
 """Property tests: random mutations of real rows never crash the parser with anything but
 its own ParseError, and never yield an amount that is not in the input."""
 
-import random
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -9,6 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.parser_identity import MUTATIONS, mutate
+from bench.parser_identity import NOISE as NOISE_TEXTS
 from lake.frames import release_frames
 from parsers.amounts import normalise_amount_text
 from parsers.errors import ParseError
@@ -22,33 +23,7 @@ TIANJIN_LINES = (
     (RAW / "tianjin-public-security-bureau.txt").read_text(encoding="utf-8").split("\n")[:400]
 )
 
-NOISE = st.sampled_from(
-    ["\t", "", " ", "合计", "1,2", "-", "\u3000", "<p>", "。", "１２", "x", "\r"]
-)
-
-
-def _mutate(lines: list[str], seed: int, ops: list[tuple[str, str]]) -> list[str]:
-    rng = random.Random(seed)
-    out = list(lines)
-    for op, noise in ops:
-        if not out:
-            break
-        i = rng.randrange(len(out))
-        if op == "delete":
-            del out[i]
-        elif op == "duplicate":
-            out.insert(i, out[i])
-        elif op == "swap" and len(out) > 1:
-            j = rng.randrange(len(out))
-            out[i], out[j] = out[j], out[i]
-        elif op == "insert":
-            out.insert(i, noise)
-        elif op == "truncate":
-            out[i] = out[i][: rng.randrange(len(out[i]) + 1)]
-        elif op == "splice":
-            k = rng.randrange(len(out[i]) + 1)
-            out[i] = out[i][:k] + noise + out[i][k:]
-    return out
+NOISE = st.sampled_from(NOISE_TEXTS)
 
 
 def _input_amounts(text: str, unit_divisor: int) -> set[Decimal]:
@@ -65,9 +40,7 @@ def _input_amounts(text: str, unit_divisor: int) -> set[Decimal]:
 
 
 OPS = st.lists(
-    st.tuples(
-        st.sampled_from(["delete", "duplicate", "swap", "insert", "truncate", "splice"]), NOISE
-    ),
+    st.tuples(st.sampled_from(MUTATIONS), NOISE),
     min_size=1,
     max_size=6,
 )
@@ -78,7 +51,7 @@ OPS = st.lists(
 )
 @given(seed=st.integers(0, 10_000), ops=OPS)
 def test_mutated_guangzhou_rows_parse_or_raise_parse_error(tmp_path, seed, ops):
-    text = "\n".join(_mutate(BAIYUN_LINES, seed, ops))
+    text = "\n".join(mutate(BAIYUN_LINES, seed, ops))
     _assert_parses_honestly(tmp_path / "mutant-gz.txt", text, unit_divisor=10000)
 
 
@@ -87,7 +60,7 @@ def test_mutated_guangzhou_rows_parse_or_raise_parse_error(tmp_path, seed, ops):
 )
 @given(seed=st.integers(0, 10_000), ops=OPS)
 def test_mutated_tianjin_cells_parse_or_raise_parse_error(tmp_path, seed, ops):
-    text = "\n".join(_mutate(TIANJIN_LINES, seed, ops))
+    text = "\n".join(mutate(TIANJIN_LINES, seed, ops))
     _assert_parses_honestly(tmp_path / "mutant-tj.txt", text, unit_divisor=10000)
 
 
