@@ -759,32 +759,30 @@ def run_scale_only(releases: int, seed: int) -> int:
     """Scenario 4's platform half alone (``scale_s``, ``new_release_at_scale_s``), for work on it.
 
     A few minutes instead of make bench's ten or more; prints the figures as JSON and writes no
-    results file, so latest.json stays a whole run.
+    results file, so latest.json stays a whole run. A failed worker raises and keeps the work
+    folder: its log says why.
     """
     work = Path(tempfile.mkdtemp(prefix="budget-bench-scale-"))
-    try:
-        results: dict[str, Any] = {
-            "meta": {
-                "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-                "git_commit": _git("rev-parse", "--short", "HEAD"),
-                "releases": releases,
-                "seed": seed,
-                "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
-            }
+    results: dict[str, Any] = {
+        "meta": {
+            "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": _git("rev-parse", "--short", "HEAD"),
+            "releases": releases,
+            "seed": seed,
+            "load_avg_at_start": [round(x, 2) for x in os.getloadavg()],
         }
-        generated_dir = work / "generated"
-        write_releases(generated_dir, releases, seed)
-        extra = _write_extra_release(work)
-        spec = {
-            "root": str(work / "scale_platform"),
-            "raw": [str(p) for p in sorted(generated_dir.glob("*.txt"))],
-            "extra": str(extra),
-        }
-        results["scale_platform"] = _run_worker("platform", spec, work / "bench.log")
-        results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    finally:
-        if not os.environ.get("BENCH_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
+    }
+    generated_dir = work / "generated"
+    write_releases(generated_dir, releases, seed)
+    spec = {
+        "root": str(work / "scale_platform"),
+        "raw": [str(p) for p in sorted(generated_dir.glob("*.txt"))],
+        "extra": str(_write_extra_release(work)),
+    }
+    results["scale_platform"] = _run_worker("platform", spec, work / "bench.log")
+    results["meta"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    if not os.environ.get("BENCH_KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 
