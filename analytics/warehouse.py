@@ -9,8 +9,9 @@ one-line reason instead of a permission error. The statement check alone would b
 DuckDB's guard is what holds if it misses a case (issue 13.2: `EXPLAIN ANALYZE COPY … TO`
 once overwrote the warehouse itself).
 
-A consequence: views that read the Parquet lake (schemas staging and intermediate) cannot be
-read through these tools; the marts and seeds are tables inside the warehouse and can.
+A consequence: views that read the Parquet lake (schema intermediate, but for its two stored
+tables) cannot be read through these tools; the marts, staging tables and seeds are tables
+inside the warehouse and can.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ UNTOUCHED = SAMPLE.stem
 SENTINEL = "未被改写的哨兵行"
 # The tables incremental by release (dbt_project.yml); the others are rebuilt whole.
 RELEASE_KEYED_TABLES = (
+    "staging.stg_lake__projects",
+    "staging.stg_lake__indicators",
     "intermediate.int_projects_categorised",
     "intermediate.int_project_indicator_coverage",
     "marts.fct_projects",
@@ -149,14 +151,14 @@ def incremental_run(tmp_path_factory: pytest.TempPathFactory) -> IncrementalRun:
 
 
 def _stored_tables(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every stored table of the marts and intermediate schemas (``schema.table``), rows sorted.
+    """Every stored table of the marts, intermediate and staging schemas, rows sorted.
 
-    Intermediate tables too: the release-keyed ones are incremental like the marts.
+    Staging and intermediate tables too: they are incremental by release like the marts.
     """
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         names = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('marts', 'intermediate') and table_type = 'BASE TABLE' "
+            "where table_schema in ('marts', 'intermediate', 'staging') and table_type = 'BASE TABLE' "
             "order by table_schema, table_name"
         ).fetchall()
         return {

@@ -47,14 +47,14 @@ class Builds:
 
 
 def _stored_tables(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every stored table of the marts and intermediate schemas (``schema.table``), rows sorted.
+    """Every stored table of the marts, intermediate and staging schemas, rows sorted.
 
-    Intermediate tables too: the release-keyed ones are incremental like the marts.
+    Staging and intermediate tables too: they are incremental by release like the marts.
     """
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         names = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('marts', 'intermediate') and table_type = 'BASE TABLE' "
+            "where table_schema in ('marts', 'intermediate', 'staging') and table_type = 'BASE TABLE' "
             "order by table_schema, table_name"
         ).fetchall()
         return {
@@ -189,7 +189,7 @@ def test_incremental_marts_build_removes_the_withdrawn_release_from_every_stored
         keyed = connection.execute(
             "select columns.table_schema, columns.table_name from information_schema.columns "
             "join information_schema.tables using (table_schema, table_name) "
-            "where columns.table_schema in ('marts', 'intermediate') "
+            "where columns.table_schema in ('marts', 'intermediate', 'staging') "
             "and table_type = 'BASE TABLE' and column_name = 'release_id'"
         ).fetchall()
         left = {
@@ -198,7 +198,11 @@ def test_incremental_marts_build_removes_the_withdrawn_release_from_every_stored
             ).fetchone()[0]
             for schema, name in keyed
         }
-    assert {"marts.fct_projects", "intermediate.int_projects_categorised"} <= set(left)
+    assert {
+        "marts.fct_projects",
+        "intermediate.int_projects_categorised",
+        "staging.stg_lake__projects",
+    } <= set(left)
     assert left == dict.fromkeys(left, 0)
 
 

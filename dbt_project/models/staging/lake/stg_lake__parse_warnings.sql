@@ -1,8 +1,11 @@
 with
 
+-- Only the releases an incremental run rewrites (macros/incremental_releases.sql); a constant
+-- filter on the hive folder's release_id, so DuckDB opens only those releases' files.
 source as (
 
     select * from {{ read_lake('lake', 'parse_warnings') }}
+    where {{ release_scope_filter() }}
 
 ),
 
