@@ -45,19 +45,20 @@ from lake.checks import (
 from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES
 from lake.frames import release_frames
 from lake.journal import (
+    CONTENT_TABLES,
     commit,
-    content_fingerprint,
     discard,
     new_staging_dir,
     published_twin,
     read_manifest,
     recover,
+    tables_fingerprint,
 )
 from lake.locks import lake_lock
 from lake.metadata import FAILURE_ROWS, MetadataDict, frame_to_markdown, is_missing, sum_wan
 from lake.quarantine import clear_quarantine, quarantine_release
 from lake.releases import raw_file_problem, release_fingerprint, sidecar_path, text_sha256
-from lake.writer import write_partition
+from lake.writer import to_arrow_table, write_arrow_partition
 from parsers.errors import ParseError
 from parsers.reconciliation import reconcile
 from parsers.release import ExtractedRelease, parse_release
@@ -292,9 +293,10 @@ def _stage_and_commit(
     """
     staged = new_staging_dir(lake_dir, release_id)
     try:
-        for table in TABLES:
-            write_partition(tables[table], table, release_id, staged)
-        content = content_fingerprint(staged, release_id)
+        written = {table: to_arrow_table(tables[table], table) for table in TABLES}
+        for table, arrow_table in written.items():
+            write_arrow_partition(arrow_table, table, release_id, staged)
+        content = tables_fingerprint({table: written[table] for table in CONTENT_TABLES})
     except BaseException:
         discard(staged)
         raise

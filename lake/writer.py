@@ -102,7 +102,13 @@ def write_partition(frame: pd.DataFrame, table: str, release_id: str, lake_dir: 
     globs over ``parquet/<table>/*/*.parquet`` never fail for a table some release
     lacks (Tianjin prints no 合计 rows, for instance).
     """
-    arrow_table = to_arrow_table(frame, table)
+    return write_arrow_partition(to_arrow_table(frame, table), table, release_id, lake_dir)
+
+
+def write_arrow_partition(
+    arrow_table: pa.Table, table: str, release_id: str, lake_dir: Path
+) -> Path:
+    """``write_partition`` for a table already in its file schema (``to_arrow_table``)."""
     target_dir = partition_dir(lake_dir, table, release_id)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / PART_FILE_NAME

@@ -123,6 +123,17 @@ def test_republishing_the_same_release_is_not_a_duplicate_of_itself(lake):
     assert again.landed
 
 
+def test_the_fingerprint_made_in_memory_is_the_one_the_written_files_give(lake):
+    """The publisher fingerprints what it wrote without reading it back; a later reader (the
+    duplicate check, a rolled-forward journal) fingerprints the files: they must agree."""
+    samples = sorted(path.stem for path in RAW.glob("*.txt"))
+    results = _publish(lake, [_drop(lake, sample) for sample in samples])
+
+    assert all(result.landed for result in results)
+    for sample in samples:
+        assert read_manifest(lake, sample)["content_sha256"] == content_fingerprint(lake, sample)
+
+
 def test_a_symlink_in_raw_is_refused_and_its_target_never_read_or_copied(lake, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "secret.txt"
     shutil.copy(RAW / f"{BAIYUN}.txt", outside)  # would parse fine if it were followed
