@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from lake.batch_validation import validate_batch
 from lake.checks import (
@@ -42,7 +43,7 @@ from lake.checks import (
     schema_passed,
     validate_frame,
 )
-from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES
+from lake.contract import EXTRACTED_TABLES, SCHEMAS, TABLES, file_schema
 from lake.frames import release_frames
 from lake.journal import (
     CONTENT_TABLES,
@@ -225,6 +226,7 @@ def _validate(releases: Sequence[ExtractedRelease]) -> list[dict[str, SchemaVali
 
 def _judge(
     raw_path: Path,
+    release: ExtractedRelease,
     validations: dict[str, SchemaValidation],
     lake_dir: Path,
     quarantine_dir: Path,
@@ -261,7 +263,7 @@ def _judge(
     source = source_metadata(raw_path, validated["releases"])
     # The reconciliation the checks just judged is written with the release: dbt reads it as is.
     lake_tables = {**validated, "reconciliation": reconciled}
-    twin = _stage_and_commit(lake_tables, release_id, lake_dir, source)
+    twin = _stage_and_commit(lake_tables, release.tables, release_id, lake_dir, source)
     if twin is not None:
         reason = (
             f"Duplicate: {raw_path.name} has the same content as release {twin['release_id']} "
@@ -283,7 +285,11 @@ def _judge(
 
 
 def _stage_and_commit(
-    tables: dict[str, pd.DataFrame], release_id: str, lake_dir: Path, source: MetadataDict
+    tables: dict[str, pd.DataFrame],
+    parsed: Mapping[str, pa.Table],
+    release_id: str,
+    lake_dir: Path,
+    source: MetadataDict,
 ) -> dict | None:
     """Publish the release whole; or return the manifest of the published release it repeats.
 
@@ -293,7 +299,7 @@ def _stage_and_commit(
     """
     staged = new_staging_dir(lake_dir, release_id)
     try:
-        written = {table: to_arrow_table(tables[table], table) for table in TABLES}
+        written = {table: _file_table(table, tables[table], parsed.get(table)) for table in TABLES}
         for table, arrow_table in written.items():
             write_arrow_partition(arrow_table, table, release_id, staged)
         content = tables_fingerprint({table: written[table] for table in CONTENT_TABLES})
@@ -316,6 +322,22 @@ def _stage_and_commit(
     return None
 
 
+def _file_table(table: str, validated: pd.DataFrame, parsed: pa.Table | None) -> pa.Table:
+    """What is written for ``table``: the parser's own Arrow table once Pandera passed it.
+
+    Converting the validated frame back to Arrow cost 8 % of a release's publishing and gives
+    the same table (compared on the 5,149 tables of bench.parser_identity's inputs). Where the
+    parser had to type a column from its values (a sidecar date it could not read as one,
+    say), its table does not have the file's schema, and the validated frame is converted.
+    """
+    schema = file_schema(table)
+    if parsed is not None:
+        as_written = parsed.select(schema.names)
+        if as_written.schema.equals(schema):
+            return as_written
+    return to_arrow_table(validated, table)
+
+
 def publish_chunk(
     raw_paths: Sequence[Path],
     lake_dir: Path,
@@ -333,8 +355,8 @@ def publish_chunk(
     parsed = [(path, r) for path, r in zip(raw_paths, read, strict=True) if not _is_refusal(r)]
     validations = _validate([release for _, release in parsed])
     judged = {
-        path: _judge(path, validation, lake_dir, quarantine_dir)
-        for (path, _), validation in zip(parsed, validations, strict=True)
+        path: _judge(path, release, validation, lake_dir, quarantine_dir)
+        for (path, release), validation in zip(parsed, validations, strict=True)
     }
     return [r if _is_refusal(r) else judged[path] for path, r in zip(raw_paths, read, strict=True)]
 

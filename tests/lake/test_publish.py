@@ -36,6 +36,25 @@ def _copy_samples(lake: Path) -> list[Path]:
     return paths
 
 
+def test_what_is_written_is_the_validated_frame_in_the_file_schema(lake):
+    """The parser's Arrow tables are written as they are once Pandera passed them; they must
+    be what converting Pandera's output would have written, value for value and type for type."""
+    import pyarrow.parquet as pq
+
+    from lake.checks import validate_frame
+    from lake.frames import release_frames
+    from lake.writer import to_arrow_table
+    from parsers.release import parse_release
+
+    paths = _copy_samples(lake)
+    assert all(result.landed for result in publish_releases(paths, lake, lake / "quarantine"))
+    for path in paths:
+        for table, frame in release_frames(parse_release(path)).items():
+            validated = validate_frame(table, frame, SCHEMAS[table]).frame
+            written = pq.read_table(partition_path(lake, table, path.stem))
+            assert written.equals(to_arrow_table(validated, table)), (path.stem, table)
+
+
 def test_publish_release_writes_all_six_tables_and_reports_every_check(lake):
     (path,) = [p for p in _copy_samples(lake) if p.stem == BAIYUN]
 
