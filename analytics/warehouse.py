@@ -9,9 +9,9 @@ one-line reason instead of a permission error. The statement check alone would b
 DuckDB's guard is what holds if it misses a case (issue 13.2: `EXPLAIN ANALYZE COPY … TO`
 once overwrote the warehouse itself).
 
-A consequence: views that read the Parquet lake (schema intermediate, but for its two stored
-tables) cannot be read through these tools; the marts, staging tables and seeds are tables
-inside the warehouse and can.
+A view that read a file outside the warehouse could not be read through these tools. None does
+since staging is stored: the intermediate views read the staging tables, and every schema
+(marts, intermediate, staging, seeds) reads from inside the warehouse.
 """
 
 from __future__ import annotations

@@ -330,3 +330,28 @@ def test_years_has_nothing_to_compare_on_the_samples_which_state_no_year(sample_
     main(["years", "--warehouse", str(sample_warehouse)])
 
     assert "nothing to compare" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_every_table_and_view_of_the_samples_warehouse_can_be_queried(sample_warehouse, capsys):
+    """Staging is stored, so no view reads the lake's files: the read-only tools, which may
+    not read files, can read every schema (docs/analyst_guide.md)."""
+    import duckdb
+
+    with duckdb.connect(str(sample_warehouse), read_only=True) as connection:
+        relations = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema in ('marts', 'intermediate', 'staging', 'seeds')"
+        ).fetchall()
+    assert any(schema == "intermediate" for schema, _ in relations)
+    for schema, name in relations:
+        status = main(
+            [
+                "query",
+                "--warehouse",
+                str(sample_warehouse),
+                f"select 1 from {schema}.{name} limit 1",
+            ]
+        )
+        out, err = capsys.readouterr()
+        assert status == 0, (schema, name, err)
