@@ -104,7 +104,7 @@ def tables_fingerprint(tables: Mapping[str, pa.Table | None]) -> str:
 
     The publisher fingerprints the tables it has just written from memory: reading them back
     cost as much as making the canonical form (7 ms a release each). A Parquet file reads back
-    the same values, so both give the same digest (tests/lake/test_journal.py).
+    the same values, so both give the same digest (tests/lake/test_publish_safety.py).
     """
     digest = hashlib.sha256()
     for table, content in tables.items():

@@ -295,12 +295,8 @@ def _read_rows(
             in_table = True
             continue
         in_table = True
-        if len(cells) >= width:
-            row_cells = {role: cells[pos] for role, pos in role_positions}
-        else:
-            row_cells = {
-                role: (cells[pos] if pos < len(cells) else "") for role, pos in role_positions
-            }
+        padded = cells if len(cells) >= width else cells + [""] * (width - len(cells))
+        row_cells = {role: padded[pos] for role, pos in role_positions}
         extra = [cell for cell in cells[width:] if cell.strip()]
         row = _Row(
             line=number,
@@ -338,7 +334,8 @@ def _ends_mid_sentence(text: str) -> bool:
 
 
 def _is_name_only(row: _Row) -> bool:
-    return bool(clean_cell(row.text("name"))) and not row.has_amounts and not row.has_texts
+    # The flag first: most rows print money, and the name's cleaning is then not needed.
+    return not row.has_amounts and bool(clean_cell(row.text("name"))) and not row.has_texts
 
 
 def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
@@ -521,7 +518,7 @@ def _assemble(
             )
             units.append(current_unit)
             continue
-        if not row.has_amounts and _is_name_only(row) and _ORGANISATION.search(name):
+        if _is_name_only(row) and _ORGANISATION.search(name):
             # A unit heading without a subtotal: its projects follow, nothing is declared.
             current_unit = UnitRecord(seq=len(units) + 1, name_zh=name, source_line=row.line)
             units.append(current_unit)

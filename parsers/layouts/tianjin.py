@@ -132,14 +132,13 @@ def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
     cells stripped. A table of the usual shape (every line empty or one tab and a cell, told
     from counts on its text) is read with two comprehensions instead of the loop.
     """
-    plain = is_plain(block_text)
+    # clean_cell, or only the strip it would come to where the table's text is plain.
+    read_cell = str.strip if is_plain(block_text) else clean_cell
     tab_led_lines = block_text.count("\n\t") + block_text.startswith("\t")
     one_cell_lines_only = block_text.count("\t") == tab_led_lines
     if one_cell_lines_only and tab_led_lines + block.count("") == len(block):
         numbers = [number for number, line in enumerate(block, start=first_line) if line]
-        if plain:
-            return _Cells([line[1:].strip() for line in block if line], numbers)
-        return _Cells([clean_cell(line[1:]) for line in block if line], numbers)
+        return _Cells([read_cell(line[1:]) for line in block if line], numbers)
     tab_led = any(line.startswith("\t") for line in block)
     texts: list[str] = []
     numbers: list[int] = []
@@ -149,7 +148,7 @@ def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
             if line.find("\t", 1) != -1:
                 texts.append(_join_cells(line))
             else:
-                texts.append(line[1:].strip() if plain else clean_cell(line[1:]))
+                texts.append(read_cell(line[1:]))
             numbers.append(number)
         elif not line.strip():
             continue
@@ -451,7 +450,8 @@ _LABELS = {
 
 # Every label a table is searched for (_value_after), the longest, and how they start: a cell
 # longer than that, or starting otherwise, cannot read as one (see _label_positions).
-_BOND_LABELS = ("项目单位", "主管部门", "项目性质", "项目编号", "总体目标", "当年目标")
+_BOND_GOAL_LABELS = ("总体目标", "当年目标")
+_BOND_LABELS = ("项目单位", "主管部门", "项目性质", "项目编号", *_BOND_GOAL_LABELS)
 _SEARCHED_LABELS = (
     *NAME_LABELS,
     *TOTAL_LABELS,
@@ -501,9 +501,7 @@ def _parse_bond_table(
     currency = YUAN if any("（元）" in text or "(元)" in text for text in texts) else WAN
     amounts = zero_amounts()
     declared_total: Decimal | None = None
-    funding_end = next(
-        (i for i, text in enumerate(texts) if text in ("总体目标", "当年目标")), len(texts)
-    )
+    funding_end = next((i for i, text in enumerate(texts) if text in _BOND_GOAL_LABELS), len(texts))
     funding_start = next((i for i, text in enumerate(texts) if text.startswith("资金来源")), 0)
     for index in range(funding_start, funding_end - 1):
         label = texts[index].replace(" ", "")
@@ -528,7 +526,7 @@ def _parse_bond_table(
             flags.append("rounded_after_conversion")
         amounts[key] = rounded
     goal_parts = []
-    for label in _BOND_LABELS[4:]:
+    for label in _BOND_GOAL_LABELS:
         if hit := _value_after(cells, positions, label):
             goal_parts.append(f"{label}：{texts[hit[1]]}")
     indicator_rows, _ = _indicator_rows(cells, path, warnings)
