@@ -78,7 +78,7 @@
     {%- endif -%}
     {%- set gone_query -%}
         select distinct release_id from {{ this }}
-        where release_id not in (select release_id from {{ read_lake('lake', 'releases') }})
+        where release_id not in ({{ adapter.dispatch('lake_release_ids')() }})
         order by release_id
     {%- endset -%}
     {%- set gone = run_query(gone_query).columns[0].values() | list -%}
@@ -96,6 +96,20 @@
         {{ return('') }}
     {%- endif -%}
     {{ return(adapter.dispatch('delete_releases')(this, to_drop)) }}
+{%- endmacro %}
+
+{#- The ids of the releases the lake holds, as a query. Asked once per incremental model of
+    every arrival, so on DuckDB it lists the releases table's partition folders instead of
+    reading their files: at 1,000 releases 25 ms against 200 (docs/benchmarks.md). The folder
+    is the release: the publisher moves a release's partitions in whole, under the lake lock
+    the build holds, and a release id needs no escaping in a folder name. -#}
+{% macro duckdb__lake_release_ids() -%}
+    select distinct regexp_extract(file, '/release_id=([^/]+)/[^/]+$', 1) as release_id
+    from glob('{{ lake_parquet_dir() }}/releases/*/*.parquet')
+{%- endmacro %}
+
+{% macro default__lake_release_ids() -%}
+    select release_id from {{ read_lake('lake', 'releases') }}
 {%- endmacro %}
 
 {% macro duckdb__delete_releases(relation, release_ids) -%}
