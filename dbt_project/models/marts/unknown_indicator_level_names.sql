@@ -5,9 +5,14 @@
 
 with
 
+-- Read from the stored fct_indicators, and only its indicators with a name the framework does
+-- not know: every row of an unknown name has is_level_name_known false (int_indicators_mapped),
+-- and the join below still decides which slot's name it is. Reading the mapping view of every
+-- indicator instead cost 1.6 s of each arrival's 118 dbt nodes at 1,000 releases.
 indicators as (
 
-    select * from {{ ref('int_indicators_mapped') }}
+    select * from {{ ref('fct_indicators') }}
+    where is_level_name_known is distinct from true
 
 ),
 
