@@ -1,0 +1,180 @@
+"""The fast readings of Guangzhou indicator cells give what the careful readings give.
+
+A cell of the usual shape is read whole (``_read_usual_cell``: one findall, one cached read
+per item text) and an item of the long or short form is read from its raw text
+(``_read_common_form`` on the text before ``_split_guangzhou_item`` strips it). Both stand in
+for slower readings under conditions meant to make them give exactly the same columns,
+flags, warnings and offsets; these tests hold them to that on every indicator cell of the
+samples and on strings built from the characters the conditions are about.
+"""
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.indicators import (
+    _ITEM_END,
+    _LABEL,
+    _clean_html,
+    _read_cell_by_items,
+    _read_common_form,
+    _read_general_form,
+    _read_usual_cell,
+    _split_labelled_item,
+)
+
+RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+
+# Pieces of items: numbers (also too long, full-width, zero-led), both forms' levels, the
+# labelled form, markers with and without colons, targets, separators, spaces, markup, the
+# ``、`` that opens items and the ``-`` that marks a swallowed item.
+PIECES = st.sampled_from(
+    [
+        "1、",
+        "2、",
+        "12、",
+        "1234、",
+        "１、",
+        "01、",
+        "、",
+        "1-产出指标；",
+        "11-数量指标；",
+        "31-服务对象满意度；",
+        "2-效益指标；",
+        "产出指标：",
+        "数量指标:",
+        "一级指标：",
+        "指标名称：",
+        "产出：",
+        "名",
+        "办结率",
+        "实施周期指标值:",
+        "实施周期指标值：",
+        "实施周期指标值",
+        "年度指标值:",
+        "年度指标值：",
+        "年度指标值",
+        "指标值：",
+        "≥95%",
+        "100%",
+        "涉密",
+        "2024-2026",
+        "-",
+        "。",
+        "；",
+        ";",
+        " ",
+        "\u3000",
+        "\n",
+        ">",
+        "<p>",
+        "&lt;",
+    ]
+)
+
+
+# Whole items, mostly of the usual forms, with the same odd pieces in every slot now and then,
+# so that the fast paths apply often and their conditions are tried at every edge.
+NUMBER = st.sampled_from(
+    ["1、", "2、", "3、", "12、", "1、", "1234、", "１、", "01、", " 1、", "1 、"]
+)
+LEVELS = st.sampled_from(
+    [
+        "1-产出指标；11-数量指标；",
+        "2-效益指标；22-社会效益；",
+        "3-满意度指标；31-服务对象满意度；",
+        "1-数量指标；11-数量指标；",
+        "1-产出；11-数量指标；",
+        "1 -产出指标；11-数量指标；",
+        "产出指标：",
+        "效益指标:",
+        "一级指标：",
+        "数量指标：",
+        "",
+    ]
+)
+FIELD = st.sampled_from(["名", "办结率", "涉密", "2024-2026", "、", "。", "；", " ", "", "<p>"])
+PERIOD = st.sampled_from(["实施周期指标值:", "实施周期指标值：", "实施周期指标值 ", ""])
+ANNUAL = st.sampled_from(["年度指标值:", "年度指标值：", "年度指标值", "指标值：", ""])
+TARGET = st.sampled_from(["≥95%", "100%", "", "涉密", "提升", "2024-2026", "&lt;5"])
+END = st.sampled_from(["。", "。 ", "；", " ", "", "。\u3000", "\n", ">", "、"])
+ITEM = st.tuples(NUMBER, LEVELS, FIELD, PERIOD, TARGET, ANNUAL, TARGET, END).map("".join)
+
+
+def _sample_cells() -> list[str]:
+    return [
+        cell
+        for path in sorted(RAW.glob("guangzhou-*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for cell in line.split("\t")
+        if "、" in cell
+    ]
+
+
+def test_usual_cells_read_as_item_by_item_on_every_sample_cell():
+    cells = _sample_cells()
+    usual = [(cell, _read_usual_cell(cell)) for cell in cells]
+    read = [(cell, columns) for cell, columns in usual if columns is not None]
+    # Most sample cells take the fast path, so the comparison is not empty.
+    assert len(read) > len(cells) // 2
+    for cell, columns in read:
+        assert columns == _read_cell_by_items(cell), cell
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=14).map("".join))
+def test_usual_cells_read_as_item_by_item_on_built_strings(text):
+    columns = _read_usual_cell(text)
+    if columns is not None:
+        assert columns == _read_cell_by_items(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(ITEM, min_size=1, max_size=6).map("".join))
+def test_usual_cells_read_as_item_by_item_on_built_items(text):
+    columns = _read_usual_cell(text)
+    if columns is not None:
+        assert columns == _read_cell_by_items(text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(ITEM.map(lambda item: item.split("、", 1)[1]))
+def test_common_form_on_raw_text_reads_as_the_careful_reading_on_built_items(raw):
+    _check_common_form(raw)
+
+
+def _careful(raw: str) -> tuple[str | None, ...]:
+    """What _split_guangzhou_item reads from an item's text, without the common form."""
+    body = _clean_html(raw).strip().rstrip(_ITEM_END).strip()
+    if _LABEL.match(body):
+        return tuple(_split_labelled_item(body))
+    return tuple(_read_general_form(body))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=10).map("".join))
+def test_common_form_on_raw_text_reads_as_the_careful_reading(raw):
+    _check_common_form(raw)
+
+
+def _check_common_form(raw: str) -> None:
+    if not raw or raw[0].isspace() or "<" in raw or "&" in raw:
+        return  # _read_item reads such texts the careful way only
+    fields = _read_common_form(raw)
+    if fields is not None:
+        assert fields == _careful(raw)
+
+
+def test_common_form_reads_most_sample_items_as_the_careful_reading():
+    raws = [
+        piece
+        for cell in _sample_cells()
+        for piece in cell.split("、")[1:]
+        if piece and not piece[0].isspace() and "<" not in piece and "&" not in piece
+    ]
+    read = [(raw, _read_common_form(raw)) for raw in raws]
+    assert sum(fields is not None for _, fields in read) > len(raws) // 2
+    for raw, fields in read:
+        if fields is not None:
+            assert fields == _careful(raw), raw
