@@ -43,6 +43,17 @@ def parse_amount_wan(text: str | None, unit: str = WAN) -> Decimal | None:
     """
     if text is None:
         return None
+    if (plain := _plain_number(text)) is not None:
+        value = Decimal(plain)
+        if unit == YUAN:
+            return value / YUAN_PER_WAN
+        if unit == WAN:
+            return value
+    return _read_amount(text, unit)
+
+
+def _read_amount(text: str, unit: str) -> Decimal | None:
+    """Any printed amount: folded, separators dropped, a unit suffix read, then checked."""
     cleaned = normalise_amount_text(text)
     if cleaned in {"", "-", "—", "－"}:
         return None
@@ -61,6 +72,24 @@ def parse_amount_wan(text: str | None, unit: str = WAN) -> Decimal | None:
     elif unit != WAN:
         raise AmountError(f"unknown currency unit {unit!r}; expected 万元 or 元")
     return value
+
+
+def _plain_number(text: str) -> str | None:
+    """The number of a cell printed as most are (``2,457.51``, ``141.06``), or None.
+
+    ASCII digits, thousands commas and one inner point need none of what
+    ``normalise_amount_text`` and the patterns do (NFKC leaves them alone, commas are the only
+    separator, there is no unit suffix or sign), and this costs a fifth of it.
+    """
+    plain = text.replace(",", "")
+    if (
+        plain.isascii()
+        and plain.replace(".", "", 1).isdigit()
+        and plain[0] != "."
+        and plain[-1] != "."
+    ):
+        return plain
+    return None
 
 
 def is_amount(text: str | None) -> bool:

@@ -70,7 +70,10 @@ def join_split_words(text: str) -> str:
 @lru_cache(maxsize=65536)
 def clean_name(text: str | None) -> str:
     """A project or unit name as printed, less the extraction artefacts."""
-    return join_split_words(clean_cell(text))
+    cleaned = clean_cell(text)
+    if len(cleaned.split(maxsplit=1)) < 2:
+        return cleaned  # no space inside (clean_cell strips the ends): nothing to join
+    return join_split_words(cleaned)
 
 
 @lru_cache(maxsize=65536)

@@ -187,16 +187,13 @@ def _extra_roles(row_cells: dict[str, int]) -> tuple[str, ...]:
     return tuple(role for role in row_cells if role.startswith(EXTRA_PREFIX))
 
 
-# is_header_row's first test (a cell holding 名称, or a cell that reads 项目), on the whole line.
-_BARE_PROJECT_CELL = re.compile(r"(?:^|\t)[^\S\t]*项目[^\S\t]*(?:\t|$)")
+def _may_be_header(line: str, cells: list[str]) -> bool:
+    """Whether a row passes is_header_row's first test, mostly from one substring test.
 
-
-def _may_be_header(line: str) -> bool:
-    """Whether a tab-separated line passes is_header_row's first test, without splitting it.
-
-    Most rows fail it; the test per cell cost more than the rest of reading the row.
+    The test: a cell holding 名称, or a cell that reads 项目. Half the rows name a 项目
+    somewhere; only those strip their cells to compare (a pattern over the line cost more).
     """
-    return "名称" in line or ("项目" in line and _BARE_PROJECT_CELL.search(line) is not None)
+    return "名称" in line or ("项目" in line and "项目" in map(str.strip, cells))
 
 
 def is_header_row(cells: list[str]) -> bool:
@@ -205,6 +202,12 @@ def is_header_row(cells: list[str]) -> bool:
         return False
     roles = map_header(cells)
     return roles is not None and ("goal" in roles or "indicators" in roles)
+
+
+@lru_cache(maxsize=256)
+def _is_header_line(line: str) -> bool:
+    """is_header_row of a line, once per distinct line: the header repeats at every page."""
+    return is_header_row(line.split("\t"))
 
 
 def parse_guangzhou(lines: tuple[str, ...], path: Path) -> LayoutResult:
@@ -291,7 +294,7 @@ def _read_rows(
                 )
             continue
         cells = line.split("\t")
-        if _may_be_header(line) and is_header_row(cells):
+        if _may_be_header(line, cells) and _is_header_line(line):
             in_table = True
             continue
         in_table = True
@@ -441,24 +444,42 @@ def _cached_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     return row.amounts
 
 
+@lru_cache(maxsize=65536)
+def _cents(text: str, currency: str) -> tuple[Decimal, bool] | None:
+    """A money cell in cents of 万元, and whether rounding to the cent changed it.
+
+    Cached: a subtotal's and its projects' figures recur (合计 and the unit rows, equal
+    funding columns), and the rounding is a Decimal operation per cell. Raises AmountError as
+    parse_amount_wan does; a negative amount is the caller's to refuse.
+    """
+    value = parse_amount_wan(text, unit=currency)
+    if value is None:
+        return None
+    if value < 0:
+        return value, False
+    rounded = to_cents_of_wan(value)
+    return rounded, rounded != value
+
+
 def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     amounts = zero_amounts()
+    cells = row.cells
     for role in AMOUNT_ROLES:
-        text = row.text(role)
+        text = cells.get(role, "")
         if not text:
             continue  # what parse_amount_wan makes of an empty cell (None), without the call
         try:
-            value = parse_amount_wan(text, unit=currency)
+            cents = _cents(text, currency)
         except AmountError as exc:
             raise ParseError(path, row.line, f"column {COLUMN_ALIASES[role][0]}: {exc}") from exc
-        if value is None:
+        if cents is None:
             continue
-        if value < 0:
+        rounded, changed = cents
+        if rounded < 0:
             raise ParseError(
                 path, row.line, f"negative amount {text!r} in {COLUMN_ALIASES[role][0]}"
             )
-        rounded = to_cents_of_wan(value)
-        if rounded != value:
+        if changed:
             row.flags.append("rounded_after_conversion")
         amounts[role] = rounded
     for role in row.extra_roles:

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from parsers.amounts import AmountError, parse_amount_wan
+from parsers.amounts import AmountError, _plain_number, _read_amount, parse_amount_wan
 
 
 @pytest.mark.parametrize(
@@ -47,3 +49,32 @@ def test_parse_amount_wan_rejects_an_unknown_currency_unit():
 )
 def test_parse_amount_wan_reads_a_unit_printed_in_the_cell(text, unit, expected):
     assert parse_amount_wan(text, unit=unit) == expected
+
+
+# Characters of printed amounts, the usual and the odd: the fast reading of a plain number
+# (ASCII digits, commas, one inner point) must give what the general reading gives, and
+# leave everything else to it.
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("0123456789,.-+ ") + ["１", "万元", "元", "\u00a0"]), max_size=12
+    ).map("".join),
+    st.sampled_from(["万元", "元"]),
+)
+def test_plain_numbers_read_as_the_general_reading(text, unit):
+    if _plain_number(text) is None:
+        return
+    value = parse_amount_wan.__wrapped__(text, unit)
+    expected = _read_amount(text, unit)
+    assert (str(value), type(value)) == (str(expected), type(expected))
+
+
+def test_plain_numbers_are_most_printed_amounts():
+    assert [_plain_number(text) for text in ("2,457.51", "141.06", "0", "12.", ".5", "")] == [
+        "2457.51",
+        "141.06",
+        "0",
+        None,
+        None,
+        None,
+    ]

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from parsers.text import clean_cell, clean_name, department_key, name_key
+from parsers.text import clean_cell, clean_name, department_key, join_split_words, name_key
 
 
 def test_clean_name_joins_cjk_words_split_by_stray_spaces():
@@ -40,3 +42,15 @@ def test_name_key_folds_brackets_and_whitespace():
 )
 def test_department_key_folds_what_printing_varies(printed, key):
     assert department_key(printed) == key
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["专项", "工作", "2024", "年", " ", "  ", "\u3000", "\t", "<p>", "-"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_clean_name_without_inner_space_is_only_cleaned(text):
+    # clean_name skips join_split_words where clean_cell left no space inside the name.
+    assert clean_name.__wrapped__(text) == join_split_words(clean_cell(text))
