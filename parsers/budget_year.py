@@ -57,6 +57,14 @@ def find_document_year(lines: Sequence[str]) -> DocumentYear:
     hits: list[tuple[int, int]] = []
     seen = 0
     for number, line in enumerate(lines, start=1):
+        if "\t" in line.strip():
+            # A table row: NFKC keeps a tab between printed characters, so the row would be
+            # skipped below; it still counts as a non-blank line. Normalising a whole
+            # Guangzhou row (thousands of characters) cost more than the rest of this.
+            seen += 1
+            if seen > HEADER_LINES:
+                break
+            continue
         text = unicodedata.normalize("NFKC", line).strip()
         if not text:
             continue
