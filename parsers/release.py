@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
@@ -29,6 +30,7 @@ from parsers.layouts.guangzhou import LAYOUT as GUANGZHOU
 from parsers.layouts.guangzhou import parse_guangzhou
 from parsers.layouts.tianjin import parse_tianjin
 from parsers.model import (
+    AMOUNT_FIELDS,
     SOURCES_DIFFER_FLAG,
     LayoutResult,
     ProjectRecord,
@@ -106,35 +108,25 @@ def build_tables(
 ) -> ExtractedRelease:
     """Turn layout records into the extracted tables, with ids and provenance.
 
-    Values go straight into one list per column, keyed by the contract's column name, and
-    each table becomes an Arrow table once, typed by the contract (parsers/tables.py), so the
-    parser keeps no second list of names or kinds.
-    Indicators arrive as columns already, one block per cell or table, so a project extends
-    the indicator lists a block at a time: no row object, tuple or dict per indicator.
+    Each column is built whole, keyed by the contract's column name: a comprehension over
+    the records, or, for indicators, the blocks of every project chained together. Each table
+    becomes an Arrow table once, typed by the contract (parsers/tables.py), so the parser keeps
+    no second list of names or kinds. What repeats per row (the release, the file, a project's
+    id on each of its indicators) and what counts rows (indicator ids and numbers) is made by
+    Arrow from one value or one count per project (_indicator_keys), not a Python value per row.
     """
     release_id = raw.release_id
     budget_year = resolve_budget_year(_optional_int(sidecar.get("budget_year")), raw.lines)
     warnings = [*result.warnings, *budget_year.warnings]
-    unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
     units_by_seq = {unit.seq: unit for unit in result.units}
+    unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
 
-    projects: dict[str, list[Any]] = defaultdict(list)
-    indicators: dict[str, list[Any]] = defaultdict(list)
-    # Each indicator's text columns as one shared tuple (see IndicatorColumns): made columns
-    # once, after the last project, by one zip.
-    indicator_rows: list[tuple[Any, ...]] = []
-    occurrences: Counter[tuple[int, str]] = Counter()
-    for project in result.projects:
-        key = name_key(project.name_zh)
-        occurrences[(project.unit_seq, key)] += 1
-        unit = units_by_seq[project.unit_seq]
-        project_id = stable_id(
-            release_id,
-            unit.code or name_key(unit.name_zh),
-            key,
-            str(occurrences[(project.unit_seq, key)]),
-        )
-        items = _indicators(project)
+    records = result.projects
+    keys = [name_key(project.name_zh) for project in records]
+    project_ids = _project_ids(release_id, records, keys, units_by_seq)
+    blocks = [_indicators(project) for project in records]
+    project_flags: list[str] = []
+    for project, items in zip(records, blocks, strict=True):
         if items.warnings:
             warnings.extend(Warning_(project.source_line, "indicators", w) for w in items.warnings)
         flags = project.flags
@@ -151,33 +143,32 @@ def build_tables(
                     f"{project.name_zh}: total {total} ≠ sources {sources_sum}",
                 )
             )
-        if not items and project.indicators_raw_zh:
+        if not items.flags and project.indicators_raw_zh:
             flags = [*flags, "indicators_unparsed"]
-        projects["project_id"].append(project_id)
-        projects["project_seq"].append(project.seq)
-        projects["unit_id"].append(unit_ids[project.unit_seq])
-        projects["unit_name_zh"].append(unit.name_zh)
-        projects["project_name_zh"].append(project.name_zh)
-        projects["project_name_key"].append(key)
-        projects["total_wan"].append(total)
-        projects["fiscal_wan"].append(amounts["fiscal"])
-        projects["special_account_wan"].append(amounts["special_account"])
-        projects["other_wan"].append(amounts["other"])
-        projects["bond_wan"].append(amounts["bond"])
-        projects["currency_unit_zh"].append(project.currency_unit_zh)
-        projects["amount_conversion"].append(project.amount_conversion)
-        projects["goal_zh"].append(project.goal_zh)
-        projects["purpose_zh"].append(project.purpose_zh)
-        projects["indicators_raw_zh"].append(project.indicators_raw_zh)
-        projects["n_indicators"].append(len(items))
-        projects["is_classified"].append(project.is_classified)
-        projects["is_bond_table"].append(project.is_bond_table)
-        projects["flags"].append(";".join(sorted(set(flags))))
-        projects["source_line"].append(project.source_line)
-        projects["source_line_end"].append(project.source_line_end)
-        _extend_indicators(indicators, indicator_rows, items, project_id, project)
-    if indicator_rows:
-        indicators.update(zip(TEXT_COLUMNS, zip(*indicator_rows, strict=True), strict=True))
+        project_flags.append(";".join(sorted(set(flags))))
+    amounts = [project.amounts for project in records]
+    counts = [len(items.flags) for items in blocks]
+    projects: dict[str, Any] = {
+        "project_id": project_ids,
+        "project_seq": [project.seq for project in records],
+        "unit_id": [unit_ids[project.unit_seq] for project in records],
+        "unit_name_zh": [units_by_seq[project.unit_seq].name_zh for project in records],
+        "project_name_zh": [project.name_zh for project in records],
+        "project_name_key": keys,
+        **{f"{source}_wan": [row[source] for row in amounts] for source in AMOUNT_FIELDS},
+        "currency_unit_zh": [project.currency_unit_zh for project in records],
+        "amount_conversion": [project.amount_conversion for project in records],
+        "goal_zh": [project.goal_zh for project in records],
+        "purpose_zh": [project.purpose_zh for project in records],
+        "indicators_raw_zh": [project.indicators_raw_zh for project in records],
+        "n_indicators": counts,
+        "is_classified": [project.is_classified for project in records],
+        "is_bond_table": [project.is_bond_table for project in records],
+        "flags": project_flags,
+        "source_line": [project.source_line for project in records],
+        "source_line_end": [project.source_line_end for project in records],
+    }
+    indicators = _indicator_columns(records, blocks, project_ids, counts)
 
     department = sidecar.get("department_zh") or result.department_zh
     department_source = "sidecar" if sidecar.get("department_zh") else result.department_source
@@ -199,41 +190,37 @@ def build_tables(
         "published_on": sidecar.get("published_on"),
         "parser_version": PARSER_VERSION,
         "n_budget_units": len(result.units),
-        "n_projects": len(result.projects),
-        "n_indicators": len(indicators["indicator_id"]),
+        "n_projects": len(records),
+        "n_indicators": sum(counts),
         "source_line": result.department_line or 1,
     }
-    units: dict[str, list[Any]] = defaultdict(list)
-    for unit in result.units:
-        declared = unit.declared or {}
-        units["unit_id"].append(unit_ids[unit.seq])
-        units["unit_seq"].append(unit.seq)
-        units["unit_code"].append(unit.code)
-        units["unit_name_zh"].append(unit.name_zh)
-        units["unit_name_key"].append(name_key(unit.name_zh))
-        units["declared_total_wan"].append(declared.get("total"))
-        units["declared_fiscal_wan"].append(declared.get("fiscal"))
-        units["declared_special_account_wan"].append(declared.get("special_account"))
-        units["declared_other_wan"].append(declared.get("other"))
-        units["has_declared_totals"].append(unit.declared is not None)
-        units["source_line"].append(unit.source_line)
-    totals: dict[str, list[Any]] = defaultdict(list)
-    for total in result.declared_totals:
-        totals["subject"].append(total.subject)
-        totals["total_wan"].append(total.amounts["total"])
-        totals["fiscal_wan"].append(total.amounts["fiscal"])
-        totals["special_account_wan"].append(total.amounts["special_account"])
-        totals["other_wan"].append(total.amounts["other"])
-        totals["source_line"].append(total.source_line)
-    warning_columns: dict[str, list[Any]] = {
+    units = result.units
+    declared = [unit.declared or {} for unit in units]
+    unit_columns: dict[str, Any] = {
+        "unit_id": [unit_ids[unit.seq] for unit in units],
+        "unit_seq": [unit.seq for unit in units],
+        "unit_code": [unit.code for unit in units],
+        "unit_name_zh": [unit.name_zh for unit in units],
+        "unit_name_key": [name_key(unit.name_zh) for unit in units],
+        **{f"declared_{source}_wan": [row.get(source) for row in declared] for source in _DECLARED},
+        "has_declared_totals": [unit.declared is not None for unit in units],
+        "source_line": [unit.source_line for unit in units],
+    }
+    totals = result.declared_totals
+    total_columns: dict[str, Any] = {
+        "subject": [total.subject for total in totals],
+        **{f"{source}_wan": [total.amounts[source] for total in totals] for source in _DECLARED},
+        "source_line": [total.source_line for total in totals],
+    }
+    warning_columns: dict[str, Any] = {
         "source_line": [w.line for w in warnings],
         "code": [w.code for w in warnings],
         "message": [w.message for w in warnings],
     }
     tables = {
         "releases": _table(raw, "releases", {k: [v] for k, v in release_row.items()}),
-        "budget_units": _table(raw, "budget_units", units),
-        "declared_totals": _table(raw, "declared_totals", totals),
+        "budget_units": _table(raw, "budget_units", unit_columns),
+        "declared_totals": _table(raw, "declared_totals", total_columns),
         "projects": _table(raw, "projects", projects),
         "indicators": _table(raw, "indicators", indicators),
         "parse_warnings": _table(raw, "parse_warnings", warning_columns),
@@ -241,39 +228,104 @@ def build_tables(
     return ExtractedRelease(release_id=release_id, tables=tables)
 
 
-def _extend_indicators(
-    indicators: dict[str, list[Any]],
-    rows: list[tuple[Any, ...]],
-    items: IndicatorColumns,
-    project_id: str,
-    project: ProjectRecord,
-) -> None:
-    """Add one project's indicator block to the release's indicator columns and rows."""
-    count = len(items)
-    if not count:
-        return
-    seqs = range(1, count + 1)
-    indicators["project_id"].extend([project_id] * count)
-    indicators["indicator_id"].extend([f"{project_id}-{seq:03d}" for seq in seqs])
-    indicators["indicator_seq"].extend(seqs)
-    indicators["printed_number"].extend(items.numbers)
-    rows.extend(items.rows)
-    indicators["flags"].extend(items.flags_if_classified if project.is_classified else items.flags)
-    # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
-    indicators["source_line"].extend(items.lines or [project.source_line] * count)
+# The funding sources a unit's subtotal and the 合计 row declare (no bond column there).
+_DECLARED = ("total", "fiscal", "special_account", "other")
 
 
-def _table(raw: RawRelease, name: str, columns: dict[str, list[Any]]) -> pa.Table:
+def _project_ids(
+    release_id: str,
+    records: list[ProjectRecord],
+    keys: list[str],
+    units_by_seq: dict[int, UnitRecord],
+) -> list[str]:
+    """Each project's stable id: release, unit, name key and which repeat of that name it is."""
+    occurrences: dict[tuple[int, str], int] = {}
+    ids = []
+    for project, key in zip(records, keys, strict=True):
+        name = (project.unit_seq, key)
+        occurrence = occurrences[name] = occurrences.get(name, 0) + 1
+        unit = units_by_seq[project.unit_seq]
+        ids.append(stable_id(release_id, unit.code or name_key(unit.name_zh), key, str(occurrence)))
+    return ids
+
+
+def _indicator_columns(
+    records: list[ProjectRecord],
+    blocks: list[IndicatorColumns],
+    project_ids: list[str],
+    counts: list[int],
+) -> dict[str, Any]:
+    """Every project's indicator block chained into the release's indicator columns.
+
+    An item's text columns are one shared tuple (see IndicatorColumns), turned into columns
+    by one zip over the whole release.
+    """
+    rows = [row for items in blocks for row in items.rows]
+    if not rows:
+        return {name: [] for name in _INDICATOR_NAMES}
+    project_id, indicator_id, indicator_seq = _indicator_keys(project_ids, counts)
+    return {
+        "project_id": project_id,
+        "indicator_id": indicator_id,
+        "indicator_seq": indicator_seq,
+        "printed_number": [number for items in blocks for number in items.numbers],
+        **dict(zip(TEXT_COLUMNS, zip(*rows, strict=True), strict=True)),
+        "flags": [
+            flags
+            for project, items in zip(records, blocks, strict=True)
+            for flags in (items.flags_if_classified if project.is_classified else items.flags)
+        ],
+        # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
+        "source_line": [
+            line
+            for project, items in zip(records, blocks, strict=True)
+            for line in (items.lines or [project.source_line] * len(items.flags))
+        ],
+    }
+
+
+_INDICATOR_NAMES = (
+    "project_id",
+    "indicator_id",
+    "indicator_seq",
+    "printed_number",
+    *TEXT_COLUMNS,
+    "flags",
+    "source_line",
+)
+
+
+def _indicator_keys(
+    project_ids: list[str], counts: list[int]
+) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Each indicator's project id, its own id (``<project id>-<seq:03d>``) and its seq.
+
+    Made by Arrow from one id and one count per project: the parent of each indicator in a
+    list array with the projects' counts as lengths picks its project's id and offset, and
+    the seq is its position less that offset. The same strings as an f-string per indicator,
+    which cost more than converting them.
+    """
+    offsets = pa.array(list(accumulate(counts, initial=0)), pa.int64())
+    total = offsets[-1].as_py()
+    parents = pc.list_parent_indices(pa.ListArray.from_arrays(offsets, pa.nulls(total)))
+    positions = pc.cumulative_sum(pa.repeat(pa.scalar(1, pa.int64()), total))
+    seq = pc.subtract(positions, offsets.take(parents))
+    project_id = pa.array(project_ids, pa.string()).take(parents)
+    number = pc.utf8_lpad(pc.cast(seq, pa.string()), width=3, padding="0")
+    return project_id, pc.binary_join_element_wise(project_id, number, "-"), seq
+
+
+def _table(raw: RawRelease, name: str, columns: dict[str, Any]) -> pa.Table:
     """One extracted table from its columns, typed by the contract (parsers/tables.py).
 
-    The provenance pair is added here, once per table. A value the contract's type cannot hold
-    (a target number with seven decimals, a date that is not one) keeps its column typed from
-    its values instead, so the lake's schema check refuses the release, naming the value,
-    rather than the parser failing on it.
+    The provenance pair is added here, once per table, as one value repeated by Arrow. A
+    value the contract's type cannot hold (a target number with seven decimals, a date that
+    is not one) keeps its column typed from its values instead, so the lake's schema check
+    refuses the release, naming the value, rather than the parser failing on it.
     """
     count = len(columns["source_line"])
-    columns["release_id"] = [raw.release_id] * count
-    columns["source_file"] = [raw.source_file] * count
+    columns["release_id"] = pa.repeat(pa.scalar(raw.release_id, pa.string()), count)
+    columns["source_file"] = pa.repeat(pa.scalar(raw.source_file, pa.string()), count)
     schema = arrow_schema(name)
     try:
         return pa.Table.from_pydict(columns, schema=schema)
@@ -281,7 +333,9 @@ def _table(raw: RawRelease, name: str, columns: dict[str, list[Any]]) -> pa.Tabl
         return pa.table({field.name: _array(columns[field.name], field) for field in schema})
 
 
-def _array(values: list[Any], field: pa.Field) -> pa.Array:
+def _array(values: Any, field: pa.Field) -> pa.Array:
+    if isinstance(values, pa.Array):
+        return values
     try:
         return pa.array(values, type=field.type)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
