@@ -101,8 +101,11 @@ def _is_bond_table(block: str, cells: _Cells) -> bool:
     )
 
 
+_TITLE_WORD = "绩效目标表"
+
+
 def _is_title(line: str) -> bool:
-    return not line.startswith("\t") and bool(line.strip()) and "绩效目标表" in line
+    return not line.startswith("\t") and bool(line.strip()) and _TITLE_WORD in line
 
 
 def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -113,12 +116,23 @@ def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
 @lru_cache(maxsize=2)
 def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # Cached for the release being parsed: detect_layout and parse_tianjin both ask.
-    # _is_title inlined, rarest test first: this runs over every line of every release.
-    starts = [
-        i
-        for i, line in enumerate(lines)
-        if "绩效目标表" in line and not line.startswith("\t") and line.strip()
-    ]
+    # _is_title on the lines that hold the title word, found in the whole text (a test per
+    # line cost more than the rest): a line holding it is not blank, so only its tab is asked.
+    text = "\n".join(lines)
+    starts = []
+    line = 0
+    counted_to = 0
+    position = text.find(_TITLE_WORD)
+    while position != -1:
+        line_start = text.rfind("\n", 0, position) + 1
+        line += text.count("\n", counted_to, line_start)
+        counted_to = line_start
+        if text[line_start] != "\t":
+            starts.append(line)
+        next_line = text.find("\n", position)
+        if next_line == -1:
+            break
+        position = text.find(_TITLE_WORD, next_line)
     return tuple(
         (start, starts[k + 1] if k + 1 < len(starts) else len(lines))
         for k, start in enumerate(starts)
