@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import settings
@@ -51,16 +52,20 @@ def spark_environment(work_dir: Path, lake_dir: Path) -> dict[str, str]:
     }
 
 
-def dbt_spark_command(args: list[str], lake_dir: Path, work_dir: Path) -> float:
+def dbt_spark_command(
+    args: list[str], lake_dir: Path, work_dir: Path, env: Mapping[str, str] | None = None
+) -> float:
     """Run the venv's dbt with ``--target spark``; return wall seconds. Raises on failure.
 
     dbt's target folder and logs go to ``work_dir`` too, so one build never reads another's
-    partial-parse state.
+    partial-parse state; a later build in the same ``work_dir`` reuses the first one's parse
+    and builds on its tables (an incremental build). ``env`` adds to the environment what
+    marts_job would set, e.g. the changed releases (``dbt_plan_env``).
     """
     return timed_dbt(
         spark_dbt(),
         [*args, "--target", "spark"],
-        spark_environment(work_dir, lake_dir),
+        {**spark_environment(work_dir, lake_dir), **(env or {})},
         Path(work_dir) / "dbt_target",
     )
 
