@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from parsers.amounts import (
@@ -147,12 +148,17 @@ def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
     from counts on its text) is read with two comprehensions instead of the loop.
     """
     # clean_cell, or only the strip it would come to where the table's text is plain.
-    read_cell = str.strip if is_plain(block_text) else clean_cell
+    plain = is_plain(block_text)
+    read_cell = str.strip if plain else clean_cell
     tab_led_lines = block_text.count("\n\t") + block_text.startswith("\t")
     one_cell_lines_only = block_text.count("\t") == tab_led_lines
     if one_cell_lines_only and tab_led_lines + block.count("") == len(block):
-        numbers = [number for number, line in enumerate(block, start=first_line) if line]
-        return _Cells([read_cell(line[1:]) for line in block if line], numbers)
+        # Every non-empty line is a tab and one cell: filter, compress and map walk the lines
+        # at C speed (the strip of a whole line is that of its cell, the tab being a space).
+        numbers = list(compress(range(first_line, first_line + len(block)), block))
+        lines = filter(None, block)
+        texts = list(map(str.strip, lines)) if plain else [clean_cell(line[1:]) for line in lines]
+        return _Cells(texts, numbers)
     tab_led = any(line.startswith("\t") for line in block)
     texts: list[str] = []
     numbers: list[int] = []
