@@ -120,6 +120,17 @@ def project_fingerprint(manifest_path: Path) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def current_build_state(lake_dir: Path, manifest_path: Path) -> BuildState:
+    """What a build of ``lake_dir`` with the dbt project of ``manifest_path`` would record.
+
+    Read it holding the lake lock (``warehouse_build``): the lake read here must be the lake
+    dbt reads.
+    """
+    return BuildState(
+        project_fingerprint(manifest_path), str(lake_dir), release_fingerprints(lake_dir)
+    )
+
+
 def read_build_state(warehouse: Path) -> BuildState | None:
     """The record of the build that made ``warehouse``, or None (no file, or built without one)."""
     if not Path(warehouse).exists():

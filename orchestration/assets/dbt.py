@@ -42,10 +42,9 @@ import settings
 from lake.build_state import (
     BuildState,
     MartsPlan,
+    current_build_state,
     plan_marts_build,
-    project_fingerprint,
     read_build_state,
-    release_fingerprints,
     write_build_state,
 )
 from lake.locks import LockTimeoutError
@@ -265,11 +264,7 @@ def plan_build(live: Path, lake_dir: Path, full_refresh: bool) -> tuple[MartsPla
     Call it holding the build and lake locks (``warehouse_build``): the lake read here is the
     lake dbt reads.
     """
-    current = BuildState(
-        project_fingerprint(budget_dbt_project.manifest_path),
-        str(lake_dir),
-        release_fingerprints(lake_dir),
-    )
+    current = current_build_state(lake_dir, budget_dbt_project.manifest_path)
     if full_refresh:
         return MartsPlan(True, "a full rebuild was asked for (full_refresh)"), current
     return plan_marts_build(read_build_state(live), current), current

@@ -47,13 +47,7 @@ import pytest
 from bench.generate import GeneratedRelease, generate_releases
 from bench.paths import dbt_command, load_releases
 from bench.spark import dbt_spark_command, java_available, spark_table_glob
-from lake.build_state import (
-    BuildState,
-    MartsPlan,
-    plan_marts_build,
-    project_fingerprint,
-    release_fingerprints,
-)
+from lake.build_state import MartsPlan, current_build_state, plan_marts_build
 from lake.withdraw import withdraw_vanished_releases
 
 REPO_DIR = Path(__file__).resolve().parents[2]
@@ -206,11 +200,6 @@ def spark_marts(parity_lake: ParityLake, build_args: list[str], spark_work: Path
     return _spark_marts(spark_work)
 
 
-def _lake_state(lake: Path, manifest: Path) -> BuildState:
-    """What marts_job records of a build (orchestration/assets/dbt.py, ``plan_build``)."""
-    return BuildState(project_fingerprint(manifest), str(lake), release_fingerprints(lake))
-
-
 def _marts_job_args(plan: MartsPlan) -> list[str]:
     """marts_job's dbt command line for ``plan``: its arguments, then its assets' exclusion.
 
@@ -251,7 +240,7 @@ def spark_incremental(
 
     lake = parity_lake.lake_dir
     raw = lake / "raw"
-    before = _lake_state(lake, dbt_manifest)
+    before = current_build_state(lake, dbt_manifest)
     untouched_before = _partition_files(spark_work, UNTOUCHED)
     removed_before = sorted(spark_work.glob(f"spark-warehouse/*.db/*/release_id={REMOVED}"))
 
@@ -268,7 +257,7 @@ def spark_incremental(
     (raw / f"{REMOVED}.txt").unlink()
     withdrawn = [release.release_id for release in withdraw_vanished_releases(lake, [])]
 
-    plan = plan_marts_build(before, _lake_state(lake, dbt_manifest))
+    plan = plan_marts_build(before, current_build_state(lake, dbt_manifest))
     # The DuckDB rebuild (seconds) runs while Spark builds (minutes): both only read the lake.
     with ThreadPoolExecutor(max_workers=1) as pool:
         rebuilding = pool.submit(
