@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
@@ -318,14 +317,19 @@ def _indicator_keys(
     first_rows = np.repeat(np.cumsum(per_project) - per_project, per_project)
     seq = np.arange(1, len(parents) + 1) - first_rows
     project_id = pa.array(project_ids, pa.string()).take(pa.array(parents))
-    number = _padded_numbers(int(seq.max())).take(pa.array(seq))
+    largest = int(seq.max())
+    numbers = _PADDED_NUMBERS if largest < len(_PADDED_NUMBERS) else _padded_numbers(largest)
+    number = numbers.take(pa.array(seq))
     return project_id, pc.binary_join_element_wise(project_id, number, "-"), pa.array(seq)
 
 
-@lru_cache(maxsize=8)
 def _padded_numbers(largest: int) -> pa.Array:
-    """The numbers 0 … ``largest`` (at least 999) as printed in an indicator id: ``007``."""
-    return pa.array([f"{number:03d}" for number in range(max(largest, 999) + 1)], pa.string())
+    """The numbers 0 … ``largest`` as printed in an indicator id: ``007``, ``1000``."""
+    return pa.array([f"{number:03d}" for number in range(largest + 1)], pa.string())
+
+
+# Made once at import: a project with a thousand indicators is the rare case made on demand.
+_PADDED_NUMBERS = _padded_numbers(999)
 
 
 def _table(raw: RawRelease, name: str, columns: dict[str, Any]) -> pa.Table:

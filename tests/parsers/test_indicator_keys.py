@@ -1,0 +1,34 @@
+"""Indicator ids made by numpy and Arrow (release._indicator_keys) are the ids of their definition.
+
+The definition: ``<project id>-<seq:03d>``, seq counting a project's indicators from 1. The
+ids are built from one id and one count per project, and the padded numbers come from a table
+made at import for 0–999, so a project past 999 indicators takes another route: both are held
+here to an f-string per indicator.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.release import _indicator_keys
+
+
+def _defined(project_ids: list[str], counts: list[int]) -> tuple[list[str], list[str], list[int]]:
+    project = [pid for pid, count in zip(project_ids, counts, strict=True) for _ in range(count)]
+    seq = [s for count in counts for s in range(1, count + 1)]
+    ids = [f"{pid}-{s:03d}" for pid, s in zip(project, seq, strict=True)]
+    return project, ids, seq
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[1], [3, 0, 2], [0, 0, 5], [12, 1, 0, 7, 9], [998, 2], [0, 1001, 3]],
+    ids=["one", "empty-project-between", "leading-empty", "several", "at-999", "past-999"],
+)
+def test_indicator_keys_match_their_definition(counts: list[int]) -> None:
+    project_ids = [f"p{index:015d}" for index in range(len(counts))]
+    project, ids, seq = _indicator_keys(project_ids, counts)
+    expected_project, expected_ids, expected_seq = _defined(project_ids, counts)
+    assert project.to_pylist() == expected_project
+    assert ids.to_pylist() == expected_ids
+    assert seq.to_pylist() == expected_seq
