@@ -20,6 +20,7 @@ from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from parsers.amounts import (
@@ -313,12 +314,64 @@ def _indicator_rows(
     The rows are every ``width`` cells after the header, so each printed column is one
     slice of the cells with that step.
     """
-    table = TianjinIndicatorTable()
     texts = cells.texts
     try:
         start = texts.index("一级指标")
     except ValueError:
-        return table, len(texts)
+        return TianjinIndicatorTable(), len(texts)
+    header_end, width, has_description = _usual_header(texts, start) or _header(
+        cells, start, warnings
+    )
+    body = texts[header_end:]
+    lines = cells.lines[header_end:]
+    missing = -len(body) % width
+    if missing:
+        first = len(body) - (width - missing)
+        warnings.append(
+            Warning_(
+                lines[first], "incomplete_indicator_row", f"{width - missing} of {width} cells"
+            )
+        )
+        body = body + [""] * missing
+    level1 = body[0::width]
+    table = TianjinIndicatorTable(
+        level1_zh=level1,
+        level2_zh=body[1::width],
+        name_zh=body[2::width],
+        description_zh=body[3::width] if has_description else [None] * len(level1),
+        value_zh=body[width - 1 :: width],
+        source_line=lines[0::width],
+    )
+    return table, start
+
+
+# The two headers the tables print after 一级指标: with the description column and without.
+_HEADER_WITH_DESCRIPTION = ["二级指标", "三级指标", "绩效指标描述", "指标值"]
+_HEADER_WITHOUT_DESCRIPTION = ["二级指标", "三级指标", "指标值"]
+
+
+def _usual_header(texts: list[str], start: int) -> tuple[int, int, bool] | None:
+    """Where one of the two printed headers ends, its width and whether it has a description.
+
+    Two list comparisons instead of a test per header cell; the header must end there (the
+    next cell is no header name), as _header would find.
+    """
+    end = start + 5
+    if texts[start + 1 : end] == _HEADER_WITH_DESCRIPTION and (
+        end == len(texts) or texts[end] not in _INDICATOR_HEADER
+    ):
+        return end, 5, True
+    end = start + 4
+    if texts[start + 1 : end] == _HEADER_WITHOUT_DESCRIPTION and (
+        end == len(texts) or texts[end] not in _INDICATOR_HEADER
+    ):
+        return end, 4, False
+    return None
+
+
+def _header(cells: _Cells, start: int, warnings: list[Warning_]) -> tuple[int, int, bool]:
+    """Any header: its cells are read up to the first that is no header name."""
+    texts = cells.texts
     header_end = start
     while header_end < len(texts) and texts[header_end] in _INDICATOR_HEADER:
         header_end += 1
@@ -331,32 +384,99 @@ def _indicator_rows(
         warnings.append(
             Warning_(cells.lines[start], "indicator_header_damaged", f"header cells {header}")
         )
-    body = texts[header_end:]
-    lines = cells.lines[header_end:]
-    missing = -len(body) % width
-    if missing:
-        first = len(body) - (width - missing)
-        warnings.append(
-            Warning_(
-                lines[first], "incomplete_indicator_row", f"{width - missing} of {width} cells"
-            )
-        )
-        body = body + [""] * missing
-    table.level1_zh = body[0::width]
-    table.level2_zh = body[1::width]
-    table.name_zh = body[2::width]
-    table.description_zh = body[3::width] if has_description else [None] * len(table.level1_zh)
-    table.value_zh = body[width - 1 :: width]
-    table.source_line = lines[0::width]
-    return table, start
+    return header_end, width, has_description
 
 
 def _raw_indicator_text(table: TianjinIndicatorTable) -> str:
     """The table's rows as text, cells joined by tabs (what classification and the lake see)."""
     columns = [table.level1_zh, table.level2_zh, table.name_zh, table.value_zh]
-    if any(text is not None for text in table.description_zh):
+    # _indicator_rows gives a description column of texts or of Nones only: its first says.
+    if table.description_zh[:1] != [None]:
         columns.insert(3, table.description_zh)
     return "\n".join(map("\t".join, zip(*columns, strict=True)))
+
+
+_Hit = tuple[int, int] | None
+# What a table's labels tell: the unit's text, the currency, and the cells of the name, the
+# three amounts and the goal (each as the label's index and its value's).
+_Hits = tuple[str | None, str, _Hit, _Hit, _Hit, _Hit, _Hit]
+
+
+def _searched_hits(cells: _Cells) -> _Hits:
+    """The labels wherever the table prints them, first occurrence and first spelling first."""
+    texts = cells.texts
+    positions = _label_positions(cells)
+    first_label = next((i for i, text in enumerate(texts) if text in _LABELS), len(texts))
+    unit_text = next(
+        (
+            text
+            for text in texts[:first_label]
+            if text and not _CURRENCY.match(text.replace(" ", ""))
+        ),
+        None,
+    )
+    currency = WAN
+    for text in texts[:4]:
+        if match := _CURRENCY.match(text.replace(" ", "")):
+            currency = match["unit"]
+    return (
+        unit_text,
+        currency,
+        _value_after_any(cells, positions, NAME_LABELS),
+        _value_after_any(cells, positions, TOTAL_LABELS),
+        _value_after_any(cells, positions, FISCAL_LABELS),
+        _value_after_any(cells, positions, OTHER_LABELS),
+        _value_after_any(cells, positions, GOAL_LABELS),
+    )
+
+
+# The table as nearly every Tianjin department prints it: these labels at these cells, the
+# values between them one cell each, the goal from cell 14 to the indicator header.
+_USUAL_LABEL_CELLS = itemgetter(1, 2, 4, 5, 7, 9, 13)
+_USUAL_LABELS = (
+    "单位：万元",
+    "项目名称",
+    "预算规模及资金用途",
+    "预算数",
+    "其中：财政资金",
+    "其他资金",
+    "绩效目标",
+)
+_USUAL_VALUE_CELLS = itemgetter(0, 3, 6, 8, 10, 11, 12)
+_USUAL_HITS_AFTER_UNIT = (WAN, (2, 3), (5, 6), (7, 8), (9, 10), (13, 14))
+
+
+def _usual_hits(texts: list[str]) -> _Hits | None:
+    """The hits of a table of the usual shape, read by position; None for any other table.
+
+    Searching every cell for a dozen spellings (_searched_hits) cost more than the rest of
+    the table. Position gives the same hits where each label sits at its cell, no value cell
+    before the goal reads as one of these labels once folded (so each label's first
+    occurrence is its own cell), the first cell is no label (it is the unit's text) and
+    neither the first cell nor the name reads as a currency line.
+    """
+    if len(texts) < 15 or _USUAL_LABEL_CELLS(texts) != _USUAL_LABELS:
+        return None
+    unit_text = texts[0]
+    if unit_text in _LABELS or _is_currency(unit_text) or _is_currency(texts[3]):
+        return None
+    values = "\n".join(_USUAL_VALUE_CELLS(texts)).replace(" ", "")
+    # A folded value equal to a label holds that label's text (folding only drops spaces
+    # and trailing colons), so none of them in the values rules every such value out.
+    if (
+        "项目名称" in values
+        or "预算数" in values
+        or "其中：财政资金" in values
+        or "其他资金" in values
+        or "绩效目标" in values
+    ):
+        return None
+    return (unit_text or None, *_USUAL_HITS_AFTER_UNIT)
+
+
+def _is_currency(text: str) -> bool:
+    # _CURRENCY matches only a text that starts with 单 once its spaces are gone.
+    return "单" in text and _CURRENCY.match(text.replace(" ", "")) is not None
 
 
 def _parse_project_table(
@@ -372,35 +492,19 @@ def _parse_project_table(
     if not texts:
         warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
         return None
-    positions = _label_positions(cells)
-    first_label = next((i for i, text in enumerate(texts) if text in _LABELS), len(texts))
-    unit_text = next(
-        (
-            text
-            for text in texts[:first_label]
-            if text and not _CURRENCY.match(text.replace(" ", ""))
-        ),
-        None,
-    )
+    hits = _usual_hits(texts) or _searched_hits(cells)
+    unit_text, currency, name_hit, total_hit, fiscal_hit, other_hit, goal_hit = hits
     if unit_text is None:
         unit_code, unit_name = None, UNKNOWN_UNIT
         flags.append("unit_missing")
         warnings.append(Warning_(title_line, "unit_missing", f"table {title_name!r} names no unit"))
     else:
         unit_code, unit_name = _split_unit(unit_text)
-    currency = WAN
-    for text in texts[:4]:
-        if match := _CURRENCY.match(text.replace(" ", "")):
-            currency = match["unit"]
-    name_hit = _value_after_any(cells, positions, NAME_LABELS)
     name = clean_name(texts[name_hit[1]]) if name_hit else title_name
     if not name_hit:
         flags.append("name_from_title")
-    total_hit = _value_after_any(cells, positions, TOTAL_LABELS)
     if total_hit is None:
         raise ParseError(path, title_line, f"table {title_name!r}: no 预算数 (budget) cell")
-    fiscal_hit = _value_after_any(cells, positions, FISCAL_LABELS)
-    other_hit = _value_after_any(cells, positions, OTHER_LABELS)
     amounts = zero_amounts()
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     for key, hit, label in (
@@ -416,7 +520,6 @@ def _parse_project_table(
             if rounded != value:
                 flags.append("rounded_after_conversion")
             amounts[key] = rounded
-    goal_hit = _value_after_any(cells, positions, GOAL_LABELS)
     indicator_rows, indicator_start = _indicator_rows(cells, path, warnings)
     goal = None
     purpose_parts: list[str] = []
