@@ -45,7 +45,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from operator import add
 from typing import Any, NamedTuple, TypeVar
 
@@ -119,6 +119,23 @@ _LONG_FORM = re.compile(
 _SHORT_FORM = re.compile(
     r"(?P<level1_name>[^；;:：。、\d\s\-—－]{1,12}?指标)[:：]"
     r"(?P<name>.*?)年度指标值\s*[:：]?(?P<annual>.*)",
+    re.DOTALL,
+)
+# The long and the short form with every field already trimmed as _clean_value trims it: the
+# separators and spaces _ITEM_END names go around each field, which must start and end with
+# something else; the spaces and colon after a marker are taken whole (atomic), as the forms
+# above take them. Where a field is empty or has another space at an end (``\u3000``) these
+# do not match and the forms above read the item.
+_FIELD_END = r"[^\s。；;]"
+_LAZY_FIELD = rf"[。；; \t\r\n]*({_FIELD_END}(?:.*?{_FIELD_END})?)[。；; \t\r\n]*"
+_LAST_FIELD = rf"[。；; \t\r\n]*({_FIELD_END}(?:.*{_FIELD_END})?)[。；; \t\r\n]*"
+_TRIMMED_LONG_FORM = re.compile(
+    rf"(\d{{1,2}})-([^；;\s]+)；(\d{{1,2}})-([^；;\s]+)；{_LAZY_FIELD}"
+    rf"实施周期指标值(?>\s*[:：]?){_LAZY_FIELD}年度指标值(?>\s*[:：]?){_LAST_FIELD}",
+    re.DOTALL,
+)
+_TRIMMED_SHORT_FORM = re.compile(
+    rf"([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_LAZY_FIELD}年度指标值(?>\s*[:：]?){_LAST_FIELD}",
     re.DOTALL,
 )
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
@@ -285,44 +302,6 @@ class IndicatorColumns:
 _NO_INDICATORS = IndicatorColumns((), (), (), (), (), (), (), ())
 
 
-class _ColumnsBuilder:
-    """Collects a cell's items (four references each), then freezes them into IndicatorColumns."""
-
-    def __init__(self) -> None:
-        self.numbers: list[int | None] = []
-        self.rows: list[tuple[Any, ...]] = []
-        self.flag_tuples: list[tuple[str, ...]] = []
-        self.offsets: list[int] = []
-        self.lines: list[int] = []
-        self.warnings: list[str] = []
-
-    def append(
-        self, number: int | None, text_values: tuple[Any, ...], flags: tuple[str, ...], offset: int
-    ) -> None:
-        self.numbers.append(number)
-        self.rows.append(text_values)
-        self.flag_tuples.append(flags)
-        self.offsets.append(offset)
-
-    def freeze(self) -> IndicatorColumns:
-        if not self.rows:
-            return IndicatorColumns((), (), (), (), (), (), (), tuple(self.warnings))
-        stored = [
-            _stored_flags(flags, row[_TARGET_KIND])
-            for flags, row in zip(self.flag_tuples, self.rows, strict=True)
-        ]
-        return IndicatorColumns(
-            rows=tuple(self.rows),
-            numbers=tuple(self.numbers),
-            flags=tuple(plain for plain, _ in stored),
-            flags_if_classified=tuple(classified for _, classified in stored),
-            flag_tuples=tuple(self.flag_tuples),
-            offsets=tuple(self.offsets),
-            lines=tuple(self.lines),
-            warnings=tuple(self.warnings),
-        )
-
-
 @lru_cache(maxsize=1024)
 def _stored_flags(flags: tuple[str, ...], target_kind: str) -> tuple[str, str]:
     """An item's flags as stored (sorted, ``;``-joined), plain and for a classified project.
@@ -334,25 +313,6 @@ def _stored_flags(flags: tuple[str, ...], target_kind: str) -> tuple[str, str]:
     if "placeholder" not in flags and target_kind == "placeholder":
         return plain, ";".join(sorted({*flags, "placeholder"}))
     return plain, plain
-
-
-def _target_values(
-    period: str | None, annual: str | None
-) -> tuple[str, str | None, Any, str | None, bool, str | None]:
-    """The parsed-target columns of one item.
-
-    parse_target is cached, so each distinct target string is read once per process.
-    """
-    target = parse_target(annual)
-    period_kind = parse_target(period).kind if period else None
-    return (
-        target.kind,
-        target.operator,
-        target.value,
-        target.unit,
-        target.is_quantified,
-        period_kind,
-    )
 
 
 @lru_cache(maxsize=4096)
@@ -428,19 +388,21 @@ def _read_usual_cell(text: str) -> IndicatorColumns | None:
     item.
     """
     found = _USUAL_ITEM.findall(text)
-    count = len(found)
-    if not count or text.count("、") != count:
+    if not found:
         return None
+    count = len(found)
     printed, raws = zip(*found, strict=False)
-    if not text.startswith(printed[0] + "、"):
-        return None  # text before the first item: the general reading flags it
+    # Item k starts after the numbers, ``、`` and texts of the items before it; the matches
+    # tile the cell (first item at its start, every ``、`` in a match, each match holding one)
+    # exactly when they add up to its length. Else the general reading flags what is left.
+    lengths = list(accumulate(map(add, map(len, printed), map(len, raws)), initial=0))
+    if lengths[-1] + count != len(text):
+        return None
     numbers = tuple(map(_NUMBERS.get, printed))
     # strict=False: every item gives a tuple of the same length (the check costs a tenth).
     rows, plain, classified, flags, misplaced, usual, _ = zip(*map(_read_item, raws), strict=False)
     if not all(usual) or len(set(numbers)) != count or None in numbers:
         return None
-    # Item k starts after the numbers, ``、`` and texts of the items before it.
-    lengths = accumulate(map(add, map(len, printed), map(len, raws)), initial=0)
     offsets = tuple(map(add, lengths, range(count)))
     warnings = ()
     if any(misplaced):
@@ -566,58 +528,94 @@ def _read_item(raw: str) -> tuple[Any, ...]:
     item_starts requires, and it cannot have swallowed the next item, which ``_split_merged``
     would cut off), and the level and target flags apart (a damaged or repeated number goes
     between them).
+
+    A distinct item is read once per release at best (the samples repeat a fifth of theirs),
+    so this is the cost of an item: the usual forms take one match that gives the trimmed
+    fields (``_TRIMMED_LONG_FORM``), and every flag comes from one cached call (``_flags``).
     """
-    fields = None
     plain = "<" not in raw and "&" not in raw
+    fields = None
     if plain and raw and not raw[0].isspace():
         # _split_guangzhou_item would strip nothing but the end of the last field, which
-        # _read_common_form strips the same way, and drop no markup: read the text as it is.
-        fields = _read_common_form(raw)
+        # the one-match forms strip the same way, and drop no markup: read the text as it is.
+        markers = raw.count("指标值")
+        if markers == 2 and (long := _TRIMMED_LONG_FORM.fullmatch(raw)):
+            fields = long.groups()
+            opens_item = _opens_item(fields[1])
+        elif markers == 1 and (short := _TRIMMED_SHORT_FORM.fullmatch(raw)):
+            level1, name, annual = short.groups()
+            if level1 not in _LABEL_LEVELS:
+                fields = (None, level1, None, None, name, None, annual)
+                opens_item = True  # a short form's level name opens an item (_ITEM_FOLLOWS)
+        if fields is None and (fields := _read_common_form(raw)) is not None:
+            opens_item = _ITEM_FOLLOWS.match(raw) is not None
     if fields is None:
         fields = _split_guangzhou_item(_clean_html(raw))
+        opens_item = plain and _ITEM_FOLLOWS.match(raw) is not None
     level1_code, level1, level2_code, level2, name, period, annual = fields
-    level_flags = _level_flags(level1, level2)
-    target = parse_target(annual)
-    text_values = (
-        level1_code,
-        level1,
-        level2_code,
-        level2,
-        name,
-        None,
-        period,
-        annual,
-        target.kind,
-        target.operator,
-        target.value,
-        target.unit,
-        target.is_quantified,
-        parse_target(period).kind if period else None,
-    )
-    if is_placeholder(name) or is_placeholder(period) or is_placeholder(annual):
-        target_flags: tuple[str, ...] = ("placeholder",)
-        if annual is None:
-            target_flags = ("placeholder", "missing_annual_target")
-    else:
-        target_flags = () if annual is not None else ("missing_annual_target",)
-    flags = level_flags + target_flags if level_flags else target_flags
-    stored, stored_classified = _stored_flags(flags, target.kind)
-    misplaced = level1 if "level2_in_level1_slot" in level_flags else None
+    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    period_kind = parse_target(period)[0] if period else None
+    placeholder = kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name)
+    stored, stored_classified, flags, parts = _flags(level1, level2, placeholder, annual is None)
     annual_marker = raw.find("年度指标值")
-    usual = (
-        plain
-        and _ITEM_FOLLOWS.match(raw) is not None
-        and (annual_marker == -1 or raw.find("-", annual_marker) == -1)
-    )
     return (
-        text_values,
+        (
+            level1_code,
+            level1,
+            level2_code,
+            level2,
+            name,
+            None,
+            period,
+            annual,
+            kind,
+            operator,
+            value,
+            unit,
+            quantified,
+            period_kind,
+        ),
         stored,
         stored_classified,
         flags,
-        misplaced,
-        usual,
-        (level_flags, target_flags),
+        level1 if "level2_in_level1_slot" in parts[0] else None,
+        opens_item and (annual_marker == -1 or raw.find("-", annual_marker) == -1),
+        parts,
     )
+
+
+@lru_cache(maxsize=1024)
+def _opens_item(level1: str) -> bool:
+    """Whether a long-form item (``N-level1；…``) may follow a start: _ITEM_FOLLOWS on its text.
+
+    The pattern reads no further than the ``；`` after level 1 (its name part excludes ``；``,
+    and the code before it is the item's), so the level-1 name decides; a release prints a
+    handful of them.
+    """
+    return _ITEM_FOLLOWS.match(f"0-{level1}；") is not None
+
+
+@lru_cache(maxsize=4096)
+def _flags(
+    level1: str | None, level2: str | None, placeholder: bool, missing_annual: bool
+) -> tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """An item's flags: stored plain and for a classified project, as raised, and in groups.
+
+    The groups are the level flags and the target flags, between which a damaged or repeated
+    number goes. A placeholder target flags a classified project's item ``placeholder`` (see
+    _stored_flags); it already does here, since a placeholder target is a placeholder text.
+    Cached: a release holds a few dozen level pairs.
+    """
+    level_flags = _level_flags(level1, level2)
+    if placeholder:
+        target_flags: tuple[str, ...] = ("placeholder",)
+        if missing_annual:
+            target_flags = ("placeholder", "missing_annual_target")
+    else:
+        target_flags = ("missing_annual_target",) if missing_annual else ()
+    flags = level_flags + target_flags if level_flags else target_flags
+    stored = ";".join(sorted(flags)) if flags else ""
+    return stored, stored, flags, (level_flags, target_flags)
 
 
 @dataclass
@@ -644,54 +642,119 @@ def tianjin_indicator_columns(table: TianjinIndicatorTable) -> IndicatorColumns:
     A blank level 1 repeats the one above (the source merges the cells); with nothing
     above it the item is flagged ``level1_missing`` rather than guessed. Tianjin prints
     no codes and no numbering, so codes and ``printed_number`` stay ``None``.
+
+    Read a column at a time: each cell through the cached ``_cell``, a row's target columns
+    from its value once per distinct value (``_tianjin_target``) and its flags once per
+    distinct combination (``_tianjin_flags``), the rows joined by ``map`` and ``zip``, so no
+    Python step runs per row unless a level 1 is carried down or a warning is due.
     """
-    built = _ColumnsBuilder()
-    current_level1: str | None = None
-    for index, (level1_zh, level2_zh, name_zh, description_zh, value_zh, line) in enumerate(
-        zip(
-            table.level1_zh,
-            table.level2_zh,
-            table.name_zh,
-            table.description_zh,
-            table.value_zh,
-            table.source_line,
-            strict=True,
+    lines = tuple(table.source_line)
+    count = len(lines)
+    if not count:
+        return _NO_INDICATORS
+    printed = list(map(_cell, table.level1_zh))
+    level1s = printed if None not in printed else list(accumulate(printed, _carry_level1))
+    level2s = list(map(_cell, table.level2_zh))
+    names = list(map(_cell, table.name_zh))
+    annuals = map(_cell, table.value_zh)
+    targets, target_flags = zip(*map(_tianjin_target, annuals), strict=False)
+    rows = tuple(
+        map(
+            add,
+            zip(
+                repeat(None),
+                level1s,
+                repeat(None),
+                level2s,
+                names,
+                map(_cell, table.description_zh),
+                repeat(None),
+            ),
+            targets,
         )
-    ):
-        printed_level1 = _blank_to_none(level1_zh)
-        if printed_level1 is not None:
-            current_level1 = printed_level1
-        level2 = _blank_to_none(level2_zh)
-        annual = _blank_to_none(value_zh)
-        name = _blank_to_none(name_zh)
-        flags = list(_level_flags(current_level1, level2))
-        if current_level1 is None:
-            flags.append("level1_missing")
-            built.warnings.append(f"line {line}: blank level 1 with none above")
-        if level2 is None:
-            flags.append("level2_missing")
-        if is_placeholder(name) or is_placeholder(annual):
-            flags.append("placeholder")
-        if annual is None:
-            flags.append("missing_annual_target")
-        if printed_level1 is not None and "level2_in_level1_slot" in flags:
-            built.warnings.append(
-                f"line {line}: level-2 name {printed_level1!r} in the level-1 slot"
-            )
-        text_values = (
-            None,
-            current_level1,
-            None,
-            level2,
-            name,
-            _blank_to_none(description_zh),
-            None,
-            annual,
-            *_target_values(None, annual),
-        )
-        built.append(None, text_values, tuple(dict.fromkeys(flags)), index)
-        built.lines.append(line)
-    return built.freeze()
+    )
+    flags, stored = zip(
+        *map(_tianjin_flags, level1s, level2s, map(is_placeholder, names), target_flags),
+        strict=False,
+    )
+    warnings: tuple[str, ...] = ()
+    if None in level1s or any(map(_misplaced_level1, set(printed))):
+        warnings = tuple(_tianjin_warnings(lines, printed, level1s))
+    return _frozen(
+        IndicatorColumns,
+        rows=rows,
+        numbers=(None,) * count,
+        flags=stored,
+        flags_if_classified=stored,
+        flag_tuples=flags,
+        offsets=tuple(range(count)),
+        lines=lines,
+        warnings=warnings,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _cell(text: str | None) -> str | None:
+    """A Tianjin cell as the table keeps it (``_blank_to_none``), cached: cells repeat."""
+    return _blank_to_none(text)
+
+
+def _carry_level1(above: str | None, printed: str | None) -> str | None:
+    return above if printed is None else printed
+
+
+@lru_cache(maxsize=65536)
+def _tianjin_target(annual: str | None) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """A Tianjin row's columns from its value on, and the flags the value raises.
+
+    Cached per distinct value: the row's target columns and flags need nothing else.
+    """
+    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    if annual is None:
+        flags: tuple[str, ...] = ("missing_annual_target",)
+    else:
+        flags = ("placeholder",) if kind == "placeholder" else ()
+    return (annual, kind, operator, value, unit, quantified, None), flags
+
+
+@lru_cache(maxsize=4096)
+def _tianjin_flags(
+    level1: str | None, level2: str | None, placeholder_name: bool, target_flags: tuple[str, ...]
+) -> tuple[tuple[str, ...], str]:
+    """A Tianjin row's flags in the order raised, and as stored (sorted, ``;``-joined).
+
+    A placeholder value already flags the row ``placeholder``, so a classified project stores
+    the same flags (see _stored_flags). Cached: a table holds few level pairs.
+    """
+    flags = list(_level_flags(level1, level2))
+    if level1 is None:
+        flags.append("level1_missing")
+    if level2 is None:
+        flags.append("level2_missing")
+    if placeholder_name and "placeholder" not in target_flags:
+        flags.append("placeholder")
+    flags.extend(target_flags)
+    unique = tuple(dict.fromkeys(flags))
+    return unique, ";".join(sorted(unique))
+
+
+@lru_cache(maxsize=1024)
+def _misplaced_level1(level1: str | None) -> bool:
+    """Whether a printed level 1 is a level-2 name (``level2_in_level1_slot``)."""
+    return level1 is not None and "level2_in_level1_slot" in _level_flags(level1, None)
+
+
+def _tianjin_warnings(
+    lines: tuple[int, ...], printed: list[str | None], level1s: list[str | None]
+) -> list[str]:
+    """A table's warnings in row order: a blank level 1 with none above, a misplaced name."""
+    warnings = []
+    for line, printed_level1, level1 in zip(lines, printed, level1s, strict=True):
+        if level1 is None:
+            warnings.append(f"line {line}: blank level 1 with none above")
+        elif printed_level1 is not None and _misplaced_level1(printed_level1):
+            warnings.append(f"line {line}: level-2 name {printed_level1!r} in the level-1 slot")
+    return warnings
 
 
 def parse_tianjin_indicator_rows(rows: list[TianjinRow]) -> IndicatorParse:

@@ -1,10 +1,11 @@
 """Targets copied from the sample releases (file named per case); expected values typed by hand."""
 
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import targets
@@ -284,3 +285,108 @@ def test_the_one_match_reading_agrees_on_every_target_the_samples_print():
     assert len(read_in_one_match) > 200  # the shape is the common one, or the shortcut is moot
     for text in texts:
         assert targets.parse_target.__wrapped__(text) == _general(text), text
+
+
+# --- shortcuts of is_placeholder and of digit-free targets give what the full rules give ----
+
+
+def test_no_ideograph_outside_the_placeholder_words_changes_under_nfkc():
+    """The ground of is_placeholder's shortcut: such an ideograph survives folding, in context."""
+    for code in range(0x4E00, 0xA000):
+        character = chr(code)
+        if targets._OTHER_IDEOGRAPH.search(character):
+            assert unicodedata.normalize("NFKC", f"a{character}\u0301") == f"a{character}\u0301"
+        else:
+            assert character in targets._PLACEHOLDER_IDEOGRAPHS
+
+
+def _placeholder_in_full(text):
+    """is_placeholder without its shortcut: fold, then the placeholder pattern."""
+    if text is None:
+        return False
+    folded = targets.normalize_target_text(text)
+    return bool(folded) and targets._PLACEHOLDER.fullmatch(folded) is not None
+
+
+def _rules_in_full(text):
+    """parse_target by rules 1-6 as written, every rule tried in order (no shortcut)."""
+    if text is None or not text.strip():
+        return ParsedTarget("missing", text=text)
+    folded = targets.normalize_target_text(text)
+    if not folded:
+        return ParsedTarget("missing", text=text)
+    if targets._PLACEHOLDER.fullmatch(folded):
+        return ParsedTarget("placeholder", text=text)
+    if targets._is_deadline(folded):
+        return ParsedTarget("deadline", text=text)
+    numeric = targets._parse_numeric(folded, text)
+    if numeric is not None:
+        return numeric
+    if not targets._NUMBER.search(folded) and folded.endswith(targets._CHANGE_VERBS):
+        return ParsedTarget("direction", text=text)
+    return ParsedTarget("qualitative", text=text)
+
+
+_PIECES = st.sampled_from(
+    [
+        "待单位补充",
+        "涉密",
+        "项目",
+        "SM",
+        "Ｓ",
+        "...",
+        "…",
+        "．．",
+        " ",
+        "\u3000",
+        "。",
+        "年底前",
+        "按时",
+        "完成",
+        "提高",
+        "有所",
+        "下降",
+        "名称",
+        "⽬",
+        "（",
+        "）",
+        "95",
+        "%",
+        "≥",
+        "年",
+        "月",
+        "前",
+        "１２",
+        "日",
+        "发放",
+        "\u0301",
+        "a",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, min_size=0, max_size=8).map("".join))
+def test_shortcuts_agree_with_the_full_rules_on_built_texts(text):
+    assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text)
+    assert targets.parse_target.__wrapped__(text) == _rules_in_full(text)
+    assert targets.is_placeholder.__wrapped__(text) == (
+        targets.parse_target.__wrapped__(text).kind == "placeholder"
+    )
+
+
+def test_shortcuts_agree_with_the_full_rules_on_every_sample_text():
+    from parsers.release import parse_release
+
+    raw = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+    tables = [parse_release(path).tables["indicators"] for path in raw.glob("*.txt")]
+    texts = {
+        text
+        for table in tables
+        for column in ("indicator_name_zh", "period_target_zh", "annual_target_zh")
+        for text in table[column].to_pylist()
+    }
+    assert len(texts) > 1000
+    for text in texts:
+        assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text), text
+        assert targets.parse_target.__wrapped__(text) == _rules_in_full(text), text

@@ -15,14 +15,21 @@ from hypothesis import strategies as st
 
 from parsers.indicators import (
     _ITEM_END,
+    _ITEM_FOLLOWS,
     _LABEL,
+    _TARGET_KIND,
     _clean_html,
+    _level_flags,
     _read_cell_by_items,
     _read_common_form,
     _read_general_form,
+    _read_item,
     _read_usual_cell,
+    _split_guangzhou_item,
     _split_labelled_item,
+    _stored_flags,
 )
+from parsers.targets import is_placeholder, parse_target
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
@@ -178,3 +185,62 @@ def test_common_form_reads_most_sample_items_as_the_careful_reading():
     for raw, fields in read:
         if fields is not None:
             assert fields == _careful(raw), raw
+
+
+def _item_in_full(raw: str) -> tuple:
+    """_read_item as it read every item before the trimmed forms and the one flags call."""
+    fields = None
+    plain = "<" not in raw and "&" not in raw
+    if plain and raw and not raw[0].isspace():
+        fields = _read_common_form(raw)
+    if fields is None:
+        fields = _split_guangzhou_item.__wrapped__(_clean_html(raw))
+    level1_code, level1, level2_code, level2, name, period, annual = fields
+    level_flags = _level_flags(level1, level2)
+    target = parse_target(annual)
+    text_values = (
+        *(level1_code, level1, level2_code, level2, name, None, period, annual),
+        *(target.kind, target.operator, target.value, target.unit, target.is_quantified),
+        parse_target(period).kind if period else None,
+    )
+    if is_placeholder(name) or is_placeholder(period) or is_placeholder(annual):
+        target_flags = ("placeholder",) + (("missing_annual_target",) if annual is None else ())
+    else:
+        target_flags = () if annual is not None else ("missing_annual_target",)
+    flags = level_flags + target_flags
+    stored, stored_classified = _stored_flags(flags, text_values[_TARGET_KIND])
+    annual_marker = raw.find("年度指标值")
+    usual = (
+        plain
+        and _ITEM_FOLLOWS.match(raw) is not None
+        and (annual_marker == -1 or raw.find("-", annual_marker) == -1)
+    )
+    misplaced = level1 if "level2_in_level1_slot" in level_flags else None
+    return (
+        text_values,
+        stored,
+        stored_classified,
+        flags,
+        misplaced,
+        usual,
+        (level_flags, target_flags),
+    )
+
+
+def test_item_reading_gives_the_full_reading_on_every_sample_item():
+    raws = [piece for cell in _sample_cells() for piece in cell.split("、")[1:]]
+    assert len(raws) > 1000
+    for raw in raws:
+        assert _read_item.__wrapped__(raw) == _item_in_full(raw), raw
+
+
+@settings(max_examples=3000, deadline=None)
+@given(ITEM.map(lambda item: item.split("、", 1)[1]))
+def test_item_reading_gives_the_full_reading_on_built_items(raw):
+    assert _read_item.__wrapped__(raw) == _item_in_full(raw)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=10).map("".join))
+def test_item_reading_gives_the_full_reading_on_built_strings(raw):
+    assert _read_item.__wrapped__(raw) == _item_in_full(raw)
