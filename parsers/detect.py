@@ -24,20 +24,29 @@ _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<table")
 _THREE_TABS = re.compile(r"\t[^\t\n]*+\t[^\t\n]*+\t")
 
 
-def detect_layout(lines: tuple[str, ...], path: Path) -> str:
-    """Return the layout name, or raise ParseError naming the file and what was expected."""
-    head = "\n".join(lines[:50]).lower()
-    if any(marker in head for marker in _HTML_MARKERS) and "绩效" not in head:
-        raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
-    text = "\n".join(lines)
-    for match in _THREE_TABS.finditer(text):
-        # What is_header_row needs at least (4 cells, 名称 or 项目), tested on the line first.
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        line = text[start:] if end == -1 else text[start:end]
-        if ("名称" in line or "项目" in line) and is_header_row(line.split("\t")):
-            return GUANGZHOU
-    tables = split_tables(lines)
+def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -> str:
+    """Return the layout name, or raise ParseError naming the file and what was expected.
+
+    ``text`` is the lines joined by newlines, where the caller has it (RawRelease.text).
+    """
+    head = "\n".join(lines[:50])
+    # Every marker holds "<", and no character lowercases to one: most heads need no lower().
+    if "<" in head:
+        lowered = head.lower()
+        if any(marker in lowered for marker in _HTML_MARKERS) and "绩效" not in lowered:
+            raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
+    if text is None:
+        text = "\n".join(lines)
+    # A Guangzhou header sits among the first lines: searched there first. Past them, where
+    # every tab opens its line (Tianjin), no line holds four cells: two counts of the text
+    # say so, where the pattern would be tried at every tab.
+    head_end = len(head)
+    if _has_header_row(text, 0, head_end) or (
+        text.count("\t", head_end) != text.count("\n\t", head_end)
+        and _has_header_row(text, head_end, len(text))
+    ):
+        return GUANGZHOU
+    tables = split_tables(lines, text)
     if tables:
         # Both cells sit in the first table: stop at the first hit, no set of every line.
         has_indicators = any(line.strip() == "一级指标" for line in lines)
@@ -45,3 +54,15 @@ def detect_layout(lines: tuple[str, ...], path: Path) -> str:
             return TIANJIN
     first = next((i + 1 for i, line in enumerate(lines) if line.strip()), 1)
     raise ParseError(path, first, f"no known layout; {EXPECTED}")
+
+
+def _has_header_row(text: str, start: int, end: int) -> bool:
+    """Whether a line of ``text[start:end]`` (whole lines) is a Guangzhou header row."""
+    for match in _THREE_TABS.finditer(text, start, end):
+        # What is_header_row needs at least (4 cells, 名称 or 项目), tested on the line first.
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line = text[line_start:] if line_end == -1 else text[line_start:line_end]
+        if ("名称" in line or "项目" in line) and is_header_row(line.split("\t")):
+            return True
+    return False

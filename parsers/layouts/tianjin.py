@@ -106,22 +106,25 @@ def _is_bond_table(block: str, cells: _Cells) -> bool:
 _TITLE_WORD = "绩效目标表"
 
 
-def _is_title(line: str) -> bool:
-    return not line.startswith("\t") and bool(line.strip()) and _TITLE_WORD in line
+def split_tables(lines: tuple[str, ...], text: str | None = None) -> list[tuple[int, int]]:
+    """Return (start, end) 0-based line ranges of each project table, title line first.
 
-
-def split_tables(lines: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Return (start, end) 0-based line ranges of each project table, title line first."""
-    return list(_split_tables(lines))
+    ``text`` is the lines joined by newlines, where the caller has it (RawRelease.text).
+    """
+    spans = _table_spans("\n".join(lines) if text is None else text)
+    return [(start, end) for start, end, _, _ in spans]
 
 
 @lru_cache(maxsize=2)
-def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    # Cached for the release being parsed: detect_layout and parse_tianjin both ask.
-    # _is_title on the lines that hold the title word, found in the whole text (a test per
-    # line cost more than the rest): a line holding it is not blank, so only its tab is asked.
-    text = "\n".join(lines)
-    starts = []
+def _table_spans(text: str) -> tuple[tuple[int, int, int, int], ...]:
+    """Each table's title line and end line, and the text span of its lines after the title.
+
+    The span makes a table's text a slice of the release's, not its lines joined again.
+    Cached for the release being parsed: detect_layout and parse_tianjin both ask. A title is
+    a line that holds the title word and does not start with a tab; the word is found in the
+    whole text (a test per line cost more than the rest), and a line holding it is not blank.
+    """
+    starts: list[tuple[int, int]] = []
     line = 0
     counted_to = 0
     position = text.find(_TITLE_WORD)
@@ -130,15 +133,20 @@ def _split_tables(lines: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
         line += text.count("\n", counted_to, line_start)
         counted_to = line_start
         if text[line_start] != "\t":
-            starts.append(line)
+            starts.append((line, line_start))
         next_line = text.find("\n", position)
         if next_line == -1:
             break
         position = text.find(_TITLE_WORD, next_line)
-    return tuple(
-        (start, starts[k + 1] if k + 1 < len(starts) else len(lines))
-        for k, start in enumerate(starts)
-    )
+    if not starts:
+        return ()
+    line_count = text.count("\n", counted_to) + line + 1
+    ends = [*starts[1:], (line_count, len(text) + 1)]
+    spans = []
+    for (start, title_start), (end, next_start) in zip(starts, ends, strict=True):
+        body_start = text.find("\n", title_start, next_start) + 1 or next_start
+        spans.append((start, end, body_start, next_start - 1))
+    return tuple(spans)
 
 
 def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
@@ -185,10 +193,16 @@ def _join_cells(line: str) -> str:
     return " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
 
 
-def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
-    """Extract units and projects (with indicator rows) from a Tianjin-layout release."""
+def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -> LayoutResult:
+    """Extract units and projects (with indicator rows) from a Tianjin-layout release.
+
+    ``text`` is the lines joined by newlines, where the caller has it (RawRelease.text): each
+    table's text is then a slice of it.
+    """
+    if text is None:
+        text = "\n".join(lines)
     warnings: list[Warning_] = []
-    tables = split_tables(lines)
+    tables = _table_spans(text)
     if not tables:
         raise ParseError(path, None, "no project table title (…绩效目标表) found")
     preamble = [i + 1 for i in range(tables[0][0]) if lines[i].strip()]
@@ -198,9 +212,9 @@ def parse_tianjin(lines: tuple[str, ...], path: Path) -> LayoutResult:
     projects: list[ProjectRecord] = []
     departments: list[str] = []
     currencies: Counter[str] = Counter()
-    for start, end in tables:
+    for start, end, text_start, text_end in tables:
         block = lines[start + 1 : end]
-        block_text = "\n".join(block)
+        block_text = text[text_start:text_end]
         cells = _cells(block, block_text, start + 2)
         title = clean_cell(lines[start])
         match = _TITLE.match(title)

@@ -1,7 +1,9 @@
+import random
+
 import pytest
 
 from parsers.errors import ParseError
-from parsers.reader import read_release
+from parsers.reader import decode_release_bytes, read_release, split_lines
 
 TEXT = "部门名称：示例局\n单位：万元\n"
 
@@ -40,3 +42,58 @@ def test_read_release_rejects_binary_content(tmp_path):
     path.write_bytes(b"PK\x03\x04\x00\x00binary")
     with pytest.raises(ParseError, match="binary"):
         read_release(path)
+
+
+def _decoded_by_codecs(data: bytes) -> tuple[str, str] | str:
+    """The definition decode_release_bytes stands for: strip, a NUL sniff, utf-8-sig, gb18030."""
+    if not data.strip():
+        return "file is empty"
+    if b"\x00" in data[:8192]:
+        return "file is binary"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig":
+            encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text, encoding
+    return "cannot decode"
+
+
+def test_reading_is_the_codecs_definition_on_built_bytes(tmp_path):
+    rng = random.Random(16)
+    pieces = [
+        b"\xef\xbb\xbf",
+        " 绩效".encode(),
+        "单位".encode("gb18030"),
+        b"\xff",
+        b"\x00",
+        b" ",
+        b"\t",
+        b"\n",
+        b"\r",
+        b"\r\n",
+        b"\x0b\x0c",
+        b"a",
+    ]
+    for _ in range(5000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        expected = _decoded_by_codecs(data)
+        try:
+            got = decode_release_bytes(data, tmp_path / "x.txt")
+        except ParseError as exc:
+            assert isinstance(expected, str) and expected in str(exc), data
+            continue
+        assert got == expected, data
+        text = got[0]
+        assert split_lines(text) == tuple(
+            text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        )
+
+
+def test_read_release_text_is_its_lines_joined(tmp_path):
+    path = tmp_path / "demo.txt"
+    path.write_bytes(b"a\r\nb\rc\n\t\xe7\xbb\xa9\n")
+    raw = read_release(path)
+    assert raw.text == "\n".join(raw.lines)
