@@ -123,8 +123,11 @@ def _layout_pass(paths: list[Path]) -> float:
     started = time.perf_counter()
     for path in paths:
         raw = read_release(path)
-        layout = detect_layout(raw.lines, raw.path)
-        (parse_guangzhou if layout == GUANGZHOU else parse_tianjin)(raw.lines, raw.path)
+        layout = detect_layout(raw.lines, raw.path, raw.text)
+        if layout == GUANGZHOU:
+            parse_guangzhou(raw.lines, raw.path)
+        else:
+            parse_tianjin(raw.lines, raw.path, raw.text)
     return time.perf_counter() - started
 
 

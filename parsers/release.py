@@ -76,9 +76,11 @@ def parse_release(path: Path, sidecar: dict[str, Any] | None = None) -> Extracte
     """
     raw = read_release(Path(path))
     sidecar = check_sidecar(sidecar or {}, raw.path)
-    layout = detect_layout(raw.lines, raw.path)
-    parse = parse_guangzhou if layout == GUANGZHOU else parse_tianjin
-    result = parse(raw.lines, raw.path)
+    layout = detect_layout(raw.lines, raw.path, raw.text)
+    if layout == GUANGZHOU:
+        result = parse_guangzhou(raw.lines, raw.path)
+    else:
+        result = parse_tianjin(raw.lines, raw.path, raw.text)
     return build_tables(raw, result, sidecar)
 
 
