@@ -2,7 +2,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.text import clean_cell, clean_name, department_key, join_split_words, name_key
+from parsers.text import (
+    _SPACE_BETWEEN_CJK,
+    _SPACE_CJK_DIGIT,
+    clean_cell,
+    clean_name,
+    department_key,
+    join_split_words,
+    name_key,
+)
 
 
 def test_clean_name_joins_cjk_words_split_by_stray_spaces():
@@ -54,3 +62,24 @@ def test_department_key_folds_what_printing_varies(printed, key):
 def test_clean_name_without_inner_space_is_only_cleaned(text):
     # clean_name skips join_split_words where clean_cell left no space inside the name.
     assert clean_name.__wrapped__(text) == join_split_words(clean_cell(text))
+
+
+def _joined_by_patterns(text: str) -> str:
+    """join_split_words as the two patterns define it."""
+    return _SPACE_CJK_DIGIT.sub("", _SPACE_BETWEEN_CJK.sub("", text))
+
+
+# Both sides of every kind of run: CJK of each range (and its edges), digits ASCII, full-width
+# and Arabic-Indic, letters, CJK punctuation, and the spaces str.isspace and \s agree on.
+@settings(max_examples=5000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"专项年a1９٣、。（）Ａ-", "\u3000", "\u303f", "\u3400", "\u4dbf", "\u9fff"]
+            + ["\uff00", "\uffef", "\u2fff", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\x1c"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_join_split_words_removes_what_the_patterns_remove(text):
+    assert join_split_words(text) == _joined_by_patterns(text)
