@@ -92,6 +92,22 @@ def _plain_number(text: str) -> str | None:
     return None
 
 
+def plain_cents(text: str) -> str | None:
+    """The number of a cell plainly printed to the cent (``2,457.51``), or None.
+
+    ASCII digits, commas and a point before two digits: read in 万元 such a number is
+    already what ``to_cents_of_wan`` makes of it (same value, same exponent), so a reader
+    can skip the general reading and the rounding. Twenty characters at most keeps it far
+    inside the decimal context's 28 digits, beyond which rounding raises.
+    """
+    if len(text) <= 20 and _PLAIN_CENTS.fullmatch(text):
+        return text.replace(",", "") if "," in text else text
+    return None
+
+
+_PLAIN_CENTS = re.compile(r"[0-9][0-9,]*\.[0-9][0-9]")
+
+
 def is_amount(text: str | None) -> bool:
     """Whether a cell reads as an amount (blank counts as no)."""
     if text is None:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate, chain
+from operator import attrgetter, itemgetter, methodcaller
 from pathlib import Path
 
 from parsers.amounts import (
@@ -24,6 +27,7 @@ from parsers.amounts import (
     YUAN_TO_WAN_NOTE,
     AmountError,
     parse_amount_wan,
+    plain_cents,
     to_cents_of_wan,
 )
 from parsers.classified import looks_classified
@@ -80,18 +84,22 @@ _ORGANISATION = re.compile(
 
 
 class _Row:
-    """One data row: its cells by role, where it sits, and what was repaired in it.
+    """One data row: its cells, where it sits, and what was repaired in it.
 
-    A plain class with slots, not a dataclass: a release has thousands of rows and the
-    dataclass's per-row list factories cost more than reading the row.
+    The cells a later step reads are attributes, taken by position from the line's one split,
+    not a dict per row: a release has thousands of rows. Joins (wrapped lines, page-break
+    fragments, name pieces) change name, goal and indicators only.
     """
 
     __slots__ = (
         "line",
-        "cells",
         "line_end",
+        "name",
+        "money",
+        "goal",
+        "indicators",
+        "extra",
         "flags",
-        "extra_roles",
         "has_amounts",
         "amounts",
         "plain",
@@ -100,37 +108,47 @@ class _Row:
     def __init__(
         self,
         line: int,
-        cells: dict[str, str],
-        line_end: int = 0,
-        extra_roles: tuple[str, ...] = (),
-        plain: bool = False,
+        name: str,
+        money: tuple[str, str, str, str],
+        goal: str,
+        indicators: str,
+        extra: tuple[tuple[str, str], ...],
+        plain: bool,
     ) -> None:
         self.line = line
-        self.cells = cells
-        self.line_end = line_end
+        self.line_end = line
+        self.name = name
+        # The texts of the AMOUNT_ROLES cells, in that order ("" where the header has none).
+        self.money = money
+        self.goal = goal
+        self.indicators = indicators
+        # The header's unnamed money columns: (role, text) pairs, empty for most headers.
+        self.extra = extra
         self.flags: list[str] = []
-        # The unnamed money columns of the header (the same for every row, worked out once).
-        self.extra_roles = extra_roles
-        # Money cells never change once read (joins touch name, goal and indicators only), so
-        # whether a row prints money, and the amounts it prints, are worked out once per row.
-        get = cells.get
-        self.has_amounts = any(get(role, "").strip() for role in (*AMOUNT_ROLES, *extra_roles))
+        # Money cells never change once read, so whether a row prints money is known here.
+        self.has_amounts = any(map(str.strip, money)) or (
+            bool(extra) and any(text.strip() for _, text in extra)
+        )
+        # Read on first use (the unit search and the project may both ask).
         self.amounts: dict[str, Decimal] | None = None
         # No cell holds what clean_cell removes inside a cell (is_plain): stripping its ends
         # cleans it. A join adds text from elsewhere, so it clears this.
         self.plain = plain
 
-    def clean(self, role: str) -> str:
-        """The cell as clean_cell reads it."""
-        text = self.cells.get(role, "")
-        return text.strip() if self.plain else clean_cell(text)
-
     def text(self, role: str) -> str:
-        return self.cells.get(role, "")
+        """The goal or indicators cell, as fragments name them."""
+        return self.goal if role == "goal" else self.indicators
+
+    def set_text(self, role: str, text: str) -> None:
+        if role == "goal":
+            self.goal = text
+        else:
+            self.indicators = text
+        self.plain = False
 
     @property
     def has_texts(self) -> bool:
-        return bool(self.text("goal").strip() or self.text("indicators").strip())
+        return bool(self.goal.strip() or self.indicators.strip())
 
 
 @lru_cache(maxsize=4096)
@@ -183,19 +201,6 @@ def _extra_source(header: str) -> str:
     return "other"
 
 
-def _extra_roles(row_cells: dict[str, int]) -> tuple[str, ...]:
-    return tuple(role for role in row_cells if role.startswith(EXTRA_PREFIX))
-
-
-def _may_be_header(line: str, cells: list[str]) -> bool:
-    """Whether a row passes is_header_row's first test, mostly from one substring test.
-
-    The test: a cell holding 名称, or a cell that reads 项目. Half the rows name a 项目
-    somewhere; only those strip their cells to compare (a pattern over the line cost more).
-    """
-    return "名称" in line or ("项目" in line and "项目" in map(str.strip, cells))
-
-
 def is_header_row(cells: list[str]) -> bool:
     """Whether a tab-separated line is (a repeat of) the table header."""
     if len(cells) < 4 or not any("名称" in cell or cell.strip() == "项目" for cell in cells):
@@ -213,15 +218,19 @@ def _is_header_line(line: str) -> bool:
 def parse_guangzhou(lines: tuple[str, ...], path: Path) -> LayoutResult:
     """Extract units, projects and the 合计 row from a Guangzhou-layout release."""
     warnings: list[Warning_] = []
-    department, department_line, currency, roles = _read_preamble(lines, path)
-    rows = _read_rows(lines, roles, department_line, path, warnings)
-    rows = _resolve_fragments(rows, warnings)
-    return _assemble(rows, department, department_line, currency, path, warnings)
+    department, department_line, currency, roles, header = _read_preamble(lines, path)
+    body = _Body(lines[header:], header + 1)
+    rows, bare = _read_rows(body, roles, path, warnings)
+    if bare:
+        # Only a row that prints no money can be a fragment or a name piece.
+        rows = _resolve_fragments(rows, warnings)
+    return _assemble(rows, body, department, department_line, currency, path, warnings)
 
 
 def _read_preamble(
     lines: tuple[str, ...], path: Path
-) -> tuple[str | None, int | None, str, dict[str, int]]:
+) -> tuple[str | None, int | None, str, dict[str, int], int]:
+    """The department, its line, the currency, the header's roles and the header's index."""
     department: str | None = None
     department_line: int | None = None
     currency: str | None = None
@@ -246,7 +255,7 @@ def _read_preamble(
                 raise ParseError(
                     path, number, "no currency line (单位：万元 or 单位：元) above header"
                 )
-            return department, department_line, currency, roles
+            return department, department_line, currency, roles, number - 1
         cleaned = clean_cell(line)
         if (match := _DEPARTMENT.match(cleaned)) and department is None:
             # 部门名称：X and 单位：万元 may share one line.
@@ -258,20 +267,64 @@ def _read_preamble(
     raise ParseError(path, None, "no header row (项目名称 … 绩效指标) found")
 
 
+# What looks_classified looks for: a project whose texts hold none of them is not classified.
+_CLASSIFIED_MARKERS = ("涉密", "SM", "待单位补充")
+
+
+class _Body:
+    """The lines from the header on, and what is judged once over their whole text.
+
+    Whether a line needs more than its ends stripped (is_plain) and whether it holds a
+    classified marker are substring tests: asked once of the joined text they cost a few
+    scans at C speed, where asked of each row they cost a call and ten scans per row. The
+    lines before the header hold no tab and no row, so they are left out.
+    """
+
+    __slots__ = ("lines", "first", "plain", "classified_lines")
+
+    def __init__(self, lines: tuple[str, ...], first: int) -> None:
+        self.lines = lines
+        self.first = first
+        text = "\n".join(lines)
+        # None of the patterns is_plain looks for spans a line break, so the joined text is
+        # plain exactly when every line is.
+        self.plain = is_plain(text)
+        self.classified_lines = _lines_holding(text, first, _CLASSIFIED_MARKERS)
+
+
+def _lines_holding(text: str, first: int, needles: tuple[str, ...]) -> frozenset[int]:
+    """The numbers of the lines of ``text`` (the first numbered ``first``) holding a needle."""
+    found: set[int] = set()
+    ends: list[int] | None = None
+    for needle in needles:
+        position = text.find(needle)
+        while position != -1:
+            if ends is None:
+                # Where each line ends (its line break included), worked out on first need.
+                ends = list(accumulate(map((1).__add__, map(len, text.split("\n")))))
+            index = bisect_right(ends, position)
+            found.add(first + index)
+            position = text.find(needle, ends[index])
+    return frozenset(found)
+
+
 def _read_rows(
-    lines: tuple[str, ...],
-    roles: dict[str, int],
-    department_line: int | None,
-    path: Path,
-    warnings: list[Warning_],
-) -> list[_Row]:
+    body: _Body, roles: dict[str, int], path: Path, warnings: list[Warning_]
+) -> tuple[list[_Row], int]:
+    """The data rows, and how many print no money (only those can be fragments)."""
     rows: list[_Row] = []
     in_table = False
     width = max(roles.values()) + 1
-    extra_roles = _extra_roles(roles)
-    role_positions = tuple(roles.items())
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    # The cells a row is read into, by position; a role the header lacks reads the "" put
+    # after the row's last cell.
+    pick = itemgetter(*(roles.get(role, width) for role in _PICKED_ROLES))
+    extra_roles = tuple(
+        (role, position) for role, position in roles.items() if role.startswith(EXTRA_PREFIX)
+    )
+    plain_body = body.plain
+    bare = 0
+    for number, line in enumerate(body.lines, start=body.first):
+        if not line or line.isspace():
             continue
         if "\t" not in line:
             cleaned = clean_cell(line)
@@ -280,9 +333,8 @@ def _read_rows(
             if in_table and rows:
                 # A cell that wrapped onto a line of its own: keep it with the row above.
                 target = rows[-1]
-                role = "indicators" if target.text("indicators") else "goal"
-                target.cells[role] = target.text(role) + cleaned
-                target.plain = False
+                role = "indicators" if target.indicators else "goal"
+                target.set_text(role, target.text(role) + cleaned)
                 target.line_end = number
                 target.flags.append("wrapped_line_joined")
                 warnings.append(
@@ -294,41 +346,68 @@ def _read_rows(
                 )
             continue
         cells = line.split("\t")
-        if _may_be_header(line, cells) and _is_header_line(line):
+        # is_header_row's first test (a cell holding 名称, or one that reads 项目) mostly from
+        # substring tests: half the rows name a 项目 somewhere, only those strip their cells.
+        if (
+            "名称" in line or ("项目" in line and "项目" in map(str.strip, cells))
+        ) and _is_header_line(line):
             in_table = True
             continue
         in_table = True
-        padded = cells if len(cells) >= width else cells + [""] * (width - len(cells))
-        row_cells = {role: padded[pos] for role, pos in role_positions}
-        extra = [cell for cell in cells[width:] if cell.strip()]
-        row = _Row(
-            line=number,
-            cells=row_cells,
-            line_end=number,
-            extra_roles=extra_roles,
-            plain=is_plain(line),
+        count = len(cells)
+        if count == width:
+            cells.append("")
+            repair = None
+        else:
+            cells, repair = _padded(cells, count, width, number, warnings)
+        name, total, fiscal, special, other, goal, indicators = pick(cells)
+        extra = (
+            tuple((role, cells[position]) for role, position in extra_roles) if extra_roles else ()
         )
-        if len(cells) < width:
-            # Fewer cells than the header: a row cut short (truncated file or extraction).
-            row.flags.append("short_row")
-            warnings.append(
-                Warning_(
-                    number, "short_row", f"{len(cells)} of {width} cells; row may be cut short"
-                )
-            )
-        if extra:
-            row.flags.append("extra_cells")
-            warnings.append(
-                Warning_(number, "extra_cells", f"{len(extra)} cells beyond the header")
-            )
+        row = _Row(
+            number,
+            name,
+            (total, fiscal, special, other),
+            goal,
+            indicators,
+            extra,
+            plain_body or is_plain(line),
+        )
+        if repair:
+            row.flags.append(repair)
+        if not row.has_amounts:
+            bare += 1
         rows.append(row)
     if not rows:
         raise ParseError(path, None, "header found but no data rows follow it")
-    return rows
+    return rows, bare
+
+
+_PICKED_ROLES = ("name", "total", "fiscal", "special_account", "other", "goal", "indicators")
+
+
+def _padded(
+    cells: list[str], count: int, width: int, number: int, warnings: list[Warning_]
+) -> tuple[list[str], str | None]:
+    """A row of more or fewer cells than the header, cut or padded to width + 1 cells.
+
+    Also the flag it earns, if any, with its warning.
+    """
+    if count < width:
+        # Fewer cells than the header: a row cut short (truncated file or extraction).
+        warnings.append(
+            Warning_(number, "short_row", f"{count} of {width} cells; row may be cut short")
+        )
+        return cells + [""] * (width + 1 - count), "short_row"
+    extra = [cell for cell in cells[width:] if cell.strip()]
+    if not extra:
+        return [*cells[:width], ""], None
+    warnings.append(Warning_(number, "extra_cells", f"{len(extra)} cells beyond the header"))
+    return [*cells[:width], ""], "extra_cells"
 
 
 def _is_fragment(row: _Row) -> bool:
-    return not clean_cell(row.text("name")) and not row.has_amounts
+    return not row.has_amounts and not clean_cell(row.name)
 
 
 def _ends_mid_sentence(text: str) -> bool:
@@ -338,7 +417,7 @@ def _ends_mid_sentence(text: str) -> bool:
 
 def _is_name_only(row: _Row) -> bool:
     # The flag first: most rows print money, and the name's cleaning is then not needed.
-    return not row.has_amounts and bool(clean_cell(row.text("name"))) and not row.has_texts
+    return not row.has_amounts and bool(clean_cell(row.name)) and not row.has_texts
 
 
 def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
@@ -353,7 +432,7 @@ def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
         if (
             _is_name_only(row)
             and following is not None
-            and not clean_cell(following.text("name"))
+            and not clean_cell(following.name)
             and following.has_amounts
         ):
             warnings.append(
@@ -361,7 +440,7 @@ def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
                     row.line, "name_joined", f"name joined to the row at line {following.line}"
                 )
             )
-            following.cells["name"] = row.text("name") + following.text("name")
+            following.name = row.name + following.name
             following.plain = False
             following.line = row.line
             following.flags.append("name_joined")
@@ -395,12 +474,11 @@ def _resolve_fragments(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]
                 )
                 continue
             target_line = target.line
-            target.plain = False
             if where == "prepend":
-                target.cells[role] = piece + target.text(role)
+                target.set_text(role, piece + target.text(role))
                 target.line = min(target.line, row.line)
             else:
-                target.cells[role] = target.text(role) + piece
+                target.set_text(role, target.text(role) + piece)
                 target.line_end = max(target.line_end, row.line)
             target.flags.append("page_break_fragment_joined")
             part = "start" if where == "prepend" else "end"
@@ -432,40 +510,87 @@ def _fragment_target(
     return previous, "append"
 
 
-def _amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
-    """A row's amounts in 万元 (a copy: read once per row, asked for up to three times)."""
-    return dict(_cached_amounts(row, currency, path))
+class _Money:
+    """A release's amounts: money texts read in bulk, a row's amounts made by lookups.
+
+    Before any row is assembled, every distinct money text of the release printed plainly
+    to the cent is found by one pattern over them all and converted by one map: such a
+    reading has nothing to flag or refuse. A row made only of such texts (nearly every row)
+    costs four lookups; a row with anything else takes _read_amounts, which refuses and flags
+    as the row's line requires, in the order the rows are asked for.
+    """
+
+    __slots__ = ("currency", "path", "known")
+
+    def __init__(self, currency: str, path: Path, rows: list[_Row]) -> None:
+        self.currency = currency
+        self.path = path
+        self.known = _plain_amounts(rows) if currency == WAN else {}
+
+    def of(self, row: _Row) -> dict[str, Decimal]:
+        """A row's amounts in 万元, read on first use; the unit search and the record share them.
+
+        A row ends as one record (合计, unit or project), which takes the dict as it is.
+        """
+        amounts = row.amounts
+        if amounts is None:
+            known = self.known
+            total, fiscal, special, other = row.money
+            try:
+                if row.extra:
+                    raise KeyError(row.extra)
+                # zero_amounts' keys, in its order (AMOUNT_FIELDS).
+                amounts = {
+                    "total": known[total],
+                    "fiscal": known[fiscal],
+                    "special_account": known[special],
+                    "other": known[other],
+                    "bond": _ZERO,
+                }
+            except KeyError:
+                amounts = _read_amounts(row, self.currency, self.path)
+            row.amounts = amounts
+        return amounts
 
 
-def _cached_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
-    """A row's amounts, read on first use; never changed by callers."""
-    if row.amounts is None:
-        row.amounts = _read_amounts(row, currency, path)
-    return row.amounts
+_ZERO = zero_amounts()["bond"]
+# A whole money text printed plainly to the cent (amounts.plain_cents), one per line.
+_PLAIN_CENTS_LINE = re.compile(r"^[0-9][0-9,]{0,16}\.[0-9][0-9]$", re.MULTILINE)
+_drop_commas = methodcaller("replace", ",", "")
+
+
+def _plain_amounts(rows: list[_Row]) -> dict[str, Decimal]:
+    """The release's money texts that read, in 万元, as printed: blank, or plain cents."""
+    texts = set(chain.from_iterable(map(attrgetter("money"), rows)))
+    plain = _PLAIN_CENTS_LINE.findall("\n".join(texts))
+    known = dict(zip(plain, map(Decimal, map(_drop_commas, plain)), strict=True))
+    known[""] = _ZERO
+    return known
 
 
 @lru_cache(maxsize=65536)
-def _cents(text: str, currency: str) -> tuple[Decimal, bool] | None:
-    """A money cell in cents of 万元, and whether rounding to the cent changed it.
+def _cents(text: str, currency: str) -> tuple[Decimal, bool | None] | None:
+    """A money cell in 万元 at the cent, and whether rounding to the cent changed it.
 
-    Cached: a subtotal's and its projects' figures recur (合计 and the unit rows, equal
-    funding columns), and the rounding is a Decimal operation per cell. Raises AmountError as
-    parse_amount_wan does; a negative amount is the caller's to refuse.
+    None for a blank cell. A negative amount comes unrounded with None in place of the
+    flag, for the caller to refuse with the row's line. Cached: a subtotal's and its
+    projects' figures recur (合计 and the unit rows, equal funding columns). Raises
+    AmountError as parse_amount_wan does.
     """
+    if currency == WAN and (cents := plain_cents(text)) is not None:
+        return Decimal(cents), False
     value = parse_amount_wan(text, unit=currency)
     if value is None:
         return None
     if value < 0:
-        return value, False
+        return value, None
     rounded = to_cents_of_wan(value)
     return rounded, rounded != value
 
 
 def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     amounts = zero_amounts()
-    cells = row.cells
-    for role in AMOUNT_ROLES:
-        text = cells.get(role, "")
+    for role, text in zip(AMOUNT_ROLES, row.money, strict=True):
         if not text:
             continue  # what parse_amount_wan makes of an empty cell (None), without the call
         try:
@@ -475,17 +600,17 @@ def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
         if cents is None:
             continue
         rounded, changed = cents
-        if rounded < 0:
-            raise ParseError(
-                path, row.line, f"negative amount {text!r} in {COLUMN_ALIASES[role][0]}"
-            )
-        if changed:
+        if changed is not False:
+            if changed is None:
+                raise ParseError(
+                    path, row.line, f"negative amount {text!r} in {COLUMN_ALIASES[role][0]}"
+                )
             row.flags.append("rounded_after_conversion")
         amounts[role] = rounded
-    for role in row.extra_roles:
+    for role, text in row.extra:
         _, source, header = role.split("|", 2)
         try:
-            value = parse_amount_wan(row.text(role), unit=currency)
+            value = parse_amount_wan(text, unit=currency)
         except AmountError as exc:
             raise ParseError(path, row.line, f"column {header}: {exc}") from exc
         if value:
@@ -494,52 +619,65 @@ def _read_amounts(row: _Row, currency: str, path: Path) -> dict[str, Decimal]:
     return amounts
 
 
-def _declared(row: _Row, currency: str, path: Path) -> dict[str, Decimal | None]:
-    amounts = _amounts(row, currency, path)
+def _declared(row: _Row, money: _Money) -> dict[str, Decimal | None]:
+    amounts = money.of(row)
     return {role: amounts[role] for role in AMOUNT_ROLES}
 
 
 def _assemble(
     rows: list[_Row],
+    body: _Body,
     department: str | None,
     department_line: int | None,
     currency: str,
     path: Path,
     warnings: list[Warning_],
 ) -> LayoutResult:
+    money = _Money(currency, path, rows)
     declared_totals: list[DeclaredTotalRecord] = []
-    body: list[_Row] = []
+    kept: list[_Row] = []
     names: list[str] = []
     for row in rows:
-        name = clean_name(row.cells.get("name", ""))
+        if row.plain:
+            # clean_cell of a plain cell strips it, and clean_name then only joins words
+            # across a space inside; every space but " " is unprintable (str.isprintable).
+            stripped = row.name.strip()
+            name = stripped
+            if " " in name or not name.isprintable():
+                name = clean_name(row.name)
+                if name != stripped:
+                    row.flags.append("name_spaces_repaired")
+        else:
+            name = clean_name(row.name)
+            if clean_cell(row.name) != name:
+                row.flags.append("name_spaces_repaired")
         if name in _GRAND_TOTAL_NAMES and not row.has_texts:
             declared_totals.append(
-                DeclaredTotalRecord(
-                    subject="合计", amounts=_amounts(row, currency, path), source_line=row.line
-                )
+                DeclaredTotalRecord(subject="合计", amounts=money.of(row), source_line=row.line)
             )
         else:
-            body.append(row)
+            kept.append(row)
             names.append(name)
 
-    unit_rows = _find_unit_rows(body, currency, path, warnings)
+    unit_rows = _find_unit_rows(kept, money, warnings)
     units: list[UnitRecord] = []
     projects: list[ProjectRecord] = []
     current_unit: UnitRecord | None = None
-    seen_rows: dict[tuple[object, ...], int] = {}
+    seen_rows: dict[tuple[object, ...], _Row] = {}
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
-    for row, name in zip(body, names, strict=True):
-        cells = row.cells
-        if id(row) in unit_rows:
+    classified_lines = body.classified_lines
+    for row, name in zip(kept, names, strict=True):
+        if row in unit_rows:
             current_unit = UnitRecord(
                 seq=len(units) + 1,
                 name_zh=name,
                 source_line=row.line,
-                declared=_declared(row, currency, path),
+                declared=_declared(row, money),
             )
             units.append(current_unit)
             continue
-        if _is_name_only(row) and _ORGANISATION.search(name):
+        has_amounts = row.has_amounts
+        if not has_amounts and _is_name_only(row) and _ORGANISATION.search(name):
             # A unit heading without a subtotal: its projects follow, nothing is declared.
             current_unit = UnitRecord(seq=len(units) + 1, name_zh=name, source_line=row.line)
             units.append(current_unit)
@@ -559,63 +697,55 @@ def _assemble(
                     "projects before any unit subtotal row; unit = department",
                 )
             )
-        amounts = _amounts(row, currency, path)
-        flags = list(row.flags)
+        line = row.line
+        amounts = row.amounts or money.of(row)
+        flags = row.flags
+        if row.plain:
+            goal = row.goal.strip() or None
+            indicators = row.indicators.strip()
+            # Untouched by joins: its texts are in its own line, which holds no marker.
+            classified = line in classified_lines and looks_classified(name, goal, indicators)
+        else:
+            goal = clean_cell(row.goal) or None
+            indicators = clean_cell(row.indicators)
+            classified = looks_classified(name, goal, indicators)
         if not name:
             flags.append("missing_name")
-            warnings.append(Warning_(row.line, "missing_name", "project row without a name"))
-        if row.clean("name") != name:
-            flags.append("name_spaces_repaired")
-        goal = row.clean("goal") or None
-        indicators = row.clean("indicators")
+            warnings.append(Warning_(line, "missing_name", "project row without a name"))
         if goal is None:
             flags.append("missing_goal")
         if not indicators:
             flags.append("missing_indicators")
-        if not row.has_amounts:
+        if not has_amounts:
             flags.append("missing_amounts")
-            warnings.append(
-                Warning_(row.line, "missing_amounts", f"project {name!r} prints no amount")
-            )
-        fingerprint = (
-            name,
-            (
-                cells.get("total", ""),
-                cells.get("fiscal", ""),
-                cells.get("special_account", ""),
-                cells.get("other", ""),
-            ),
-            goal,
-            indicators,
-        )
-        if fingerprint in seen_rows:
+            warnings.append(Warning_(line, "missing_amounts", f"project {name!r} prints no amount"))
+        first = seen_rows.setdefault((name, row.money, goal, indicators), row)
+        if first is not row:
             flags.append("duplicate_row")
-            warnings.append(
-                Warning_(
-                    row.line, "duplicate_row", f"{name!r} repeats line {seen_rows[fingerprint]}"
-                )
-            )
-        else:
-            seen_rows[fingerprint] = row.line
-        classified = looks_classified(name, goal, indicators)
+            warnings.append(Warning_(line, "duplicate_row", f"{name!r} repeats line {first.line}"))
         if classified:
             flags.append("classified")
         if conversion:
             flags.append("converted_from_yuan")
+        line_end = row.line_end
+        # Positional, in ProjectRecord's field order: keywords cost twice as much per record.
         projects.append(
             ProjectRecord(
-                seq=len(projects) + 1,
-                unit_seq=current_unit.seq,
-                name_zh=name,
-                amounts=amounts,
-                source_line=row.line,
-                source_line_end=max(row.line_end, row.line),
-                goal_zh=goal,
-                indicators_raw_zh=indicators,
-                currency_unit_zh=currency,
-                amount_conversion=conversion,
-                is_classified=classified,
-                flags=sorted(set(flags)),
+                len(projects) + 1,  # seq
+                current_unit.seq,  # unit_seq
+                name,  # name_zh
+                amounts,
+                line,  # source_line
+                line_end if line_end > line else line,  # source_line_end
+                goal,  # goal_zh
+                None,  # purpose_zh
+                indicators,  # indicators_raw_zh
+                None,  # indicator_rows
+                currency,  # currency_unit_zh
+                conversion,  # amount_conversion
+                classified,  # is_classified
+                False,  # is_bond_table
+                sorted(set(flags)) if flags else flags,
             )
         )
     if not declared_totals:
@@ -633,30 +763,30 @@ def _assemble(
     )
 
 
-def _find_unit_rows(
-    body: list[_Row], currency: str, path: Path, warnings: list[Warning_]
-) -> set[int]:
+def _find_unit_rows(rows: list[_Row], money: _Money, warnings: list[Warning_]) -> set[_Row]:
     """Pick the unit subtotal rows: amounts but no goal and no indicators.
 
     A candidate is a unit when the projects after it add up to its total, or, failing that,
     when its name reads as an organisation (the mismatch then shows in reconciliation).
     Otherwise it is a project that prints no goal, and stays a project.
     """
-    candidates = [i for i, row in enumerate(body) if row.has_amounts and not row.has_texts]
-    units: set[int] = set()
+    candidates = [
+        i
+        for i, row in enumerate(rows)
+        if row.has_amounts and not (row.goal.strip() or row.indicators.strip())
+    ]
+    units: set[_Row] = set()
     for position, index in enumerate(candidates):
-        end = candidates[position + 1] if position + 1 < len(candidates) else len(body)
-        row = body[index]
-        declared = _cached_amounts(row, currency, path)["total"]
-        children = [
-            _cached_amounts(child, currency, path)["total"] for child in body[index + 1 : end]
-        ]
+        end = candidates[position + 1] if position + 1 < len(candidates) else len(rows)
+        row = rows[index]
+        declared = money.of(row)["total"]
+        children = [money.of(child)["total"] for child in rows[index + 1 : end]]
         tolerance = ROUNDING_TOLERANCE_WAN * max(len(children), 1)
-        name = clean_name(row.text("name"))
+        name = clean_name(row.name)
         if children and abs(declared - sum(children, Decimal(0))) <= tolerance:
-            units.add(id(row))
+            units.add(row)
         elif _ORGANISATION.search(name):
-            units.add(id(row))
+            units.add(row)
             warnings.append(
                 Warning_(
                     row.line,

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.amounts import AmountError, _plain_number, _read_amount, parse_amount_wan
+from parsers.amounts import (
+    AmountError,
+    _plain_number,
+    _read_amount,
+    parse_amount_wan,
+    plain_cents,
+    to_cents_of_wan,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +81,37 @@ def test_plain_numbers_are_most_printed_amounts():
         "2457.51",
         "141.06",
         "0",
+        None,
+        None,
+        None,
+    ]
+
+
+# A number plainly printed to the cent is read as Decimal(text less commas): it must be what
+# the general reading, rounded to the cent, gives (value and exponent), and be common.
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("0123456789,.-+ ") + ["１", "万元", "\u00a0", "e", "_"]), max_size=24
+    ).map("".join)
+)
+def test_plain_cents_read_as_the_general_reading_rounded(text):
+    cents = plain_cents(text)
+    if cents is None:
+        return
+    expected = to_cents_of_wan(parse_amount_wan.__wrapped__(text, "万元"))
+    assert repr(Decimal(cents)) == repr(expected)
+
+
+def test_plain_cents_are_most_printed_amounts():
+    texts = ("2,457.51", "141.06", "0.00", "12.5", "12", "1.005", "-1.00", "１.00", "")
+    assert [plain_cents(text) for text in texts] == [
+        "2457.51",
+        "141.06",
+        "0.00",
+        None,
+        None,
+        None,
         None,
         None,
         None,
