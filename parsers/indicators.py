@@ -43,10 +43,11 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import accumulate, repeat
-from operator import add
+from functools import lru_cache, partial
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from parsers.targets import is_placeholder, parse_target
@@ -137,6 +138,21 @@ _TRIMMED_LONG_FORM = re.compile(
 _TRIMMED_SHORT_FORM = re.compile(
     rf"([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_LAZY_FIELD}年度指标值(?>\s*[:：]?){_LAST_FIELD}",
     re.DOTALL,
+)
+# The trimmed forms as nearly every item prints them: one ``；`` between fields and none inside
+# one, so each field runs to its ``；`` at C speed (``[^；]*``) and steps back over the
+# separators and spaces at its end, where the lazy fields above try the rest of the pattern at
+# every character. With the one ``；`` around each field, the fields are those of the trimmed
+# forms (tests/parsers/test_usual_cells.py holds the two to the same groups); anything else
+# (a ``；`` inside a target, a blank field) is read by the trimmed forms.
+_USUAL_FIELD = r"[。; \t\r\n]*([^；。;\s](?:[^；]*[^；。;\s])?)[。; \t\r\n]*"
+_USUAL_LONG_FORM = re.compile(
+    rf"(\d{{1,2}})-([^；;\s]+)；(\d{{1,2}})-([^；;\s]+)；{_USUAL_FIELD}；"
+    rf"实施周期指标值(?>\s*[:：]?){_USUAL_FIELD}；年度指标值(?>\s*[:：]?){_USUAL_FIELD}"
+)
+_USUAL_SHORT_FORM = re.compile(
+    rf"([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_USUAL_FIELD}；"
+    rf"年度指标值(?>\s*[:：]?){_USUAL_FIELD}"
 )
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
 _ITEM_END = "。；; \t\r\n"
@@ -230,9 +246,8 @@ class _Fields(NamedTuple):
     annual_target_zh: str | None = None
 
 
-# The columns one indicator item fills, in the order of the indicators table; the release adds
-# project_id, indicator_id, flags and source_line around them.
-# An item's text columns, in the order _read_item and tianjin_indicator_columns fill them.
+# An item's text columns, in the order _read_item and tianjin_indicator_columns fill them; the
+# release adds project_id, indicator_id, indicator_seq, printed_number and source_line.
 TEXT_COLUMNS = (
     "level1_code",
     "level1_name_zh",
@@ -249,27 +264,34 @@ TEXT_COLUMNS = (
     "is_quantified",
     "period_target_kind",
 )
+# A row of IndicatorColumns: the text columns and the flags as stored, which the text decides
+# too, so one zip over a release's rows gives every one of these columns.
+ROW_COLUMNS = (*TEXT_COLUMNS, "flags")
 ITEM_COLUMNS = ("indicator_seq", "printed_number", *TEXT_COLUMNS)
 _TARGET_KIND = TEXT_COLUMNS.index("target_kind")
+_STORED_FLAGS = len(TEXT_COLUMNS)
+_stored_flags_of = itemgetter(_STORED_FLAGS)
 
 
-@dataclass(frozen=True)
-class IndicatorColumns:
-    """The indicators of one cell or table, ready to extend the release's columns.
+class IndicatorColumns(NamedTuple):
+    """The indicators of one cell or table, as the release's columns need them.
 
-    An item's text columns (``TEXT_COLUMNS``, everything that depends on the item's text alone)
-    are one tuple, shared by every item of the same text (``_read_item`` is cached), so the
-    release collects these rows for a whole release and turns them into columns with one
-    ``zip`` at the end, rather than a cell at a time.
+    An item's row (``ROW_COLUMNS``: everything that depends on the item's text alone, its
+    stored flags included) is one tuple, shared by every item of the same text (``_read_item``
+    is cached), so the release collects these rows for a whole release and turns them into
+    columns with one ``zip`` at the end, rather than a cell at a time. A named tuple built by
+    ``tuple.__new__`` (``_columns``): no Python step to make one per cell.
+
+    What only the item objects need (the flags in the order raised, each item's offset) is not
+    kept here: ``parse_guangzhou_indicators`` and ``parse_tianjin_indicator_rows`` read it
+    with the careful readings, which give the same columns (tests/parsers/test_usual_cells.py).
+    A classified project stores the same flags: a placeholder target already flags its item
+    ``placeholder`` in both layouts.
 
     Attributes:
-        rows: Each item's ``TEXT_COLUMNS`` values.
+        rows: Each item's ``ROW_COLUMNS`` values.
         numbers: Each item's printed number (``None`` where none is printed).
         flags: Each item's flags as the table stores them (sorted, ``;``-joined).
-        flags_if_classified: The same for a classified project, where a placeholder target
-            also flags the item ``placeholder``.
-        flag_tuples: Each item's flags in the order they were raised (IndicatorItem.flags).
-        offsets: Guangzhou: offset of each item in the cell; Tianjin: row index.
         lines: Tianjin: each row's line; empty for Guangzhou (the project's line applies).
         warnings: What the parser noticed, in order.
     """
@@ -277,42 +299,31 @@ class IndicatorColumns:
     rows: tuple[tuple[Any, ...], ...]
     numbers: tuple[int | None, ...]
     flags: tuple[str, ...]
-    flags_if_classified: tuple[str, ...]
-    flag_tuples: tuple[tuple[str, ...], ...]
-    offsets: tuple[int, ...]
     lines: tuple[int, ...]
     warnings: tuple[str, ...]
-
-    def __len__(self) -> int:
-        return len(self.flags)
 
     @property
     def values(self) -> dict[str, tuple[Any, ...]]:
         """One tuple per name of ``ITEM_COLUMNS`` (for callers that read items one by one)."""
         if not self.rows:
             return {name: () for name in ITEM_COLUMNS}
-        columns = dict(zip(TEXT_COLUMNS, zip(*self.rows, strict=True), strict=True))
+        columns = dict(zip(ROW_COLUMNS, zip(*self.rows, strict=True), strict=True))
         return {
             "indicator_seq": tuple(range(1, len(self.rows) + 1)),
             "printed_number": self.numbers,
-            **columns,
+            **{name: columns[name] for name in TEXT_COLUMNS},
         }
 
 
-_NO_INDICATORS = IndicatorColumns((), (), (), (), (), (), (), ())
+# IndicatorColumns from a tuple of its five fields, at C speed (its __new__ is a Python function).
+_columns = partial(tuple.__new__, IndicatorColumns)
+_NO_INDICATORS = IndicatorColumns((), (), (), (), ())
 
 
 @lru_cache(maxsize=1024)
-def _stored_flags(flags: tuple[str, ...], target_kind: str) -> tuple[str, str]:
-    """An item's flags as stored (sorted, ``;``-joined), plain and for a classified project.
-
-    A classified project's placeholder target flags the item ``placeholder`` too. Cached:
-    a release has a handful of distinct flag sets.
-    """
-    plain = ";".join(sorted(set(flags))) if flags else ""
-    if "placeholder" not in flags and target_kind == "placeholder":
-        return plain, ";".join(sorted({*flags, "placeholder"}))
-    return plain, plain
+def _stored_flags(flags: tuple[str, ...]) -> str:
+    """An item's flags as stored: sorted, ``;``-joined. Cached: a release has few flag sets."""
+    return ";".join(sorted(set(flags))) if flags else ""
 
 
 @lru_cache(maxsize=4096)
@@ -327,23 +338,27 @@ def guangzhou_indicator_columns(text: str) -> IndicatorColumns:
     """
     if not text:
         return _NO_INDICATORS
-    return _read_usual_cell(text) or _read_cell_by_items(text)
+    return _read_usual_cell(text) or _read_cell_by_items(text)[0]
 
 
-def _read_cell_by_items(text: str) -> IndicatorColumns:
-    """Any cell, item by item: item starts, merged items cut, numbers checked one by one."""
+def _read_cell_by_items(
+    text: str,
+) -> tuple[IndicatorColumns, tuple[tuple[str, ...], ...], tuple[int, ...]]:
+    """Any cell, item by item: item starts, merged items cut, numbers checked one by one.
+
+    Gives the columns, and for the item objects each item's flags in the order raised and its
+    offset in the cell.
+    """
     if not _clean_html(text).strip():
-        return _NO_INDICATORS
+        return _NO_INDICATORS, (), ()
     numbers: list[int | None] = []
     rows: list[tuple[Any, ...]] = []
     flag_tuples: list[tuple[str, ...]] = []
     offsets: list[int] = []
-    plain: list[str] = []
-    classified: list[str] = []
     warnings: list[str] = []
     seen: set[int] = set()
     for number, offset, raw in _guangzhou_segments(text):
-        text_values, stored, stored_classified, flags, misplaced, _, parts = _read_item(raw)
+        row, flags, misplaced, _, parts = _read_item(raw)
         if number is not None and number not in seen:
             seen.add(number)
         else:
@@ -354,74 +369,47 @@ def _read_cell_by_items(text: str) -> IndicatorColumns:
             else:
                 flags = parts[0] + ("duplicate_number",) + parts[1]
                 warnings.append(f"offset {offset}: item number {number} printed twice")
-            stored, stored_classified = _stored_flags(flags, text_values[_TARGET_KIND])
+            row = (*row[:_STORED_FLAGS], _stored_flags(flags))
         if misplaced is not None:
             warnings.append(f"offset {offset}: level-2 name {misplaced!r} in the level-1 slot")
         numbers.append(number)
-        rows.append(text_values)
+        rows.append(row)
         flag_tuples.append(flags)
         offsets.append(offset)
-        plain.append(stored)
-        classified.append(stored_classified)
-    return IndicatorColumns(
+    columns = IndicatorColumns(
         rows=tuple(rows),
         numbers=tuple(numbers),
-        flags=tuple(plain),
-        flags_if_classified=tuple(classified),
-        flag_tuples=tuple(flag_tuples),
-        offsets=tuple(offsets),
+        flags=tuple(map(_stored_flags_of, rows)),
         lines=(),
         warnings=tuple(warnings),
     )
+    return columns, tuple(flag_tuples), tuple(offsets)
 
 
 def _read_usual_cell(text: str) -> IndicatorColumns | None:
-    """A cell read whole: one ``findall`` for its items, one cached read per item text.
+    """A cell read whole: one ``split`` into its items, one cached read per item text.
 
     None unless the cell reads exactly as the item-by-item reading would read it: the first
-    item at the cell's start, every ``、`` opening an item, every item's text fit to follow a
-    start and free of markup (checked once per distinct text by _read_item; the items are
-    then those of item_starts and tile the cell, see ``_USUAL_ITEM``), no number printed
-    twice and no item that may have swallowed the next (``_split_merged``). The columns are
-    then transposed from the items' cached rows by ``zip``: no Python step runs per item,
-    where the general reading cost two regex calls per ``、`` and a dozen Python steps per
-    item.
+    item at the cell's start and the items tiling the cell (``_USUAL_ITEM.split`` leaves
+    nothing between them; then every ``、`` opens an item), every item's text fit to follow a
+    start and free of markup (checked once per distinct text by ``_usual_row``; the items are
+    then those of item_starts, see ``_USUAL_ITEM``), no number printed twice or unusually
+    (``01``, full-width: not in ``_NUMBERS``), no item that may have swallowed the next
+    (``_split_merged``) and no level-2 name in a level-1 slot (which warns, with the item's
+    offset). No Python step runs per item: the numbers, rows and flags are mapped at C speed.
     """
-    found = _USUAL_ITEM.findall(text)
-    if not found:
+    parts = _USUAL_ITEM.split(text)
+    # [text before item 1, number 1, text 1, text between items 1 and 2, number 2, ...]
+    if len(parts) < 4 or any(parts[::3]):
         return None
-    count = len(found)
-    printed, raws = zip(*found, strict=False)
-    # Item k starts after the numbers, ``、`` and texts of the items before it; the matches
-    # tile the cell (first item at its start, every ``、`` in a match, each match holding one)
-    # exactly when they add up to its length. Else the general reading flags what is left.
-    lengths = list(accumulate(map(add, map(len, printed), map(len, raws)), initial=0))
-    if lengths[-1] + count != len(text):
-        return None
+    printed = parts[1::3]
     numbers = tuple(map(_NUMBERS.get, printed))
-    # strict=False: every item gives a tuple of the same length (the check costs a tenth).
-    rows, plain, classified, flags, misplaced, usual, _ = zip(*map(_read_item, raws), strict=False)
-    if not all(usual) or len(set(numbers)) != count or None in numbers:
+    if None in numbers or len(set(numbers)) != len(numbers):
         return None
-    offsets = tuple(map(add, lengths, range(count)))
-    warnings = ()
-    if any(misplaced):
-        warnings = tuple(
-            f"offset {offset}: level-2 name {name!r} in the level-1 slot"
-            for offset, name in zip(offsets, misplaced, strict=True)
-            if name is not None
-        )
-    return _frozen(
-        IndicatorColumns,
-        rows=rows,
-        numbers=numbers,
-        flags=plain,
-        flags_if_classified=classified,
-        flag_tuples=flags,
-        offsets=offsets,
-        lines=(),
-        warnings=warnings,
-    )
+    rows = tuple(map(_usual_row, parts[2::3]))
+    if None in rows:
+        return None
+    return _columns((rows, numbers, tuple(map(_stored_flags_of, rows)), (), ()))
 
 
 def item_starts(text: str) -> list[tuple[int, int, int]]:
@@ -488,13 +476,19 @@ def parse_guangzhou_indicators(text: str) -> IndicatorParse:
         The items in printed order, with ``source_offset`` into ``text``, and warnings
         for anything that had to be flagged.
     """
-    return _items(guangzhou_indicator_columns(text), source_lines=None)
+    columns, flag_tuples, offsets = _read_cell_by_items(text)
+    return _items(columns, flag_tuples, offsets, source_lines=None)
 
 
-def _items(columns: IndicatorColumns, source_lines: tuple[int, ...] | None) -> IndicatorParse:
+def _items(
+    columns: IndicatorColumns,
+    flag_tuples: tuple[tuple[str, ...], ...],
+    offsets: Iterable[int],
+    source_lines: tuple[int, ...] | None,
+) -> IndicatorParse:
     result = IndicatorParse(warnings=list(columns.warnings))
     values = columns.values
-    for index in range(len(columns)):
+    for index, offset in enumerate(offsets):
         result.items.append(
             _frozen(
                 IndicatorItem,
@@ -508,8 +502,8 @@ def _items(columns: IndicatorColumns, source_lines: tuple[int, ...] | None) -> I
                 description_zh=values["description_zh"][index],
                 period_target_zh=values["period_target_zh"][index],
                 annual_target_zh=values["annual_target_zh"][index],
-                flags=columns.flag_tuples[index],
-                source_offset=columns.offsets[index],
+                flags=flag_tuples[index],
+                source_offset=offset,
                 source_line=source_lines[index] if source_lines else None,
             )
         )
@@ -521,8 +515,8 @@ def _read_item(raw: str) -> tuple[Any, ...]:
     """One item's text (after ``N、``) as the columns and flags it decides.
 
     Cached on the raw text: items recur across projects, and everything here depends on the
-    text alone (the number and its checks are the caller's). Gives: the text columns, the
-    flags as stored (plain, and for a classified project), the flags in the order raised,
+    text alone (the number and its checks are the caller's). Gives: the row (``ROW_COLUMNS``:
+    the text columns and the flags as stored), the flags in the order raised,
     the level-1 name when a level-2 name sits in its slot (else None), whether the text may
     stand in a cell read by ``_read_usual_cell`` (it holds no markup, it opens an item as
     item_starts requires, and it cannot have swallowed the next item, which ``_split_merged``
@@ -539,10 +533,14 @@ def _read_item(raw: str) -> tuple[Any, ...]:
         # _split_guangzhou_item would strip nothing but the end of the last field, which
         # the one-match forms strip the same way, and drop no markup: read the text as it is.
         markers = raw.count("指标值")
-        if markers == 2 and (long := _TRIMMED_LONG_FORM.fullmatch(raw)):
+        if markers == 2 and (
+            long := _USUAL_LONG_FORM.fullmatch(raw) or _TRIMMED_LONG_FORM.fullmatch(raw)
+        ):
             fields = long.groups()
             opens_item = _opens_item(fields[1])
-        elif markers == 1 and (short := _TRIMMED_SHORT_FORM.fullmatch(raw)):
+        elif markers == 1 and (
+            short := _USUAL_SHORT_FORM.fullmatch(raw) or _TRIMMED_SHORT_FORM.fullmatch(raw)
+        ):
             level1, name, annual = short.groups()
             if level1 not in _LABEL_LEVELS:
                 fields = (None, level1, None, None, name, None, annual)
@@ -556,7 +554,7 @@ def _read_item(raw: str) -> tuple[Any, ...]:
     kind, operator, value, unit, quantified, _ = parse_target(annual)
     period_kind = parse_target(period)[0] if period else None
     placeholder = kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name)
-    stored, stored_classified, flags, parts = _flags(level1, level2, placeholder, annual is None)
+    stored, flags, parts = _flags(level1, level2, placeholder, annual is None)
     annual_marker = raw.find("年度指标值")
     return (
         (
@@ -574,14 +572,26 @@ def _read_item(raw: str) -> tuple[Any, ...]:
             unit,
             quantified,
             period_kind,
+            stored,
         ),
-        stored,
-        stored_classified,
         flags,
         level1 if "level2_in_level1_slot" in parts[0] else None,
         opens_item and (annual_marker == -1 or raw.find("-", annual_marker) == -1),
         parts,
     )
+
+
+@lru_cache(maxsize=65536)
+def _usual_row(raw: str) -> tuple[Any, ...] | None:
+    """An item's row where it may stand in a cell read whole (``_read_usual_cell``), else None.
+
+    None where the text is no usual item (see _read_item) or puts a level-2 name in the
+    level-1 slot, which warns with the item's offset: the careful reading gives those. Cached
+    apart from _read_item (read afresh, not through its cache): the usual cell needs one
+    lookup per item, and only the rare cells read item by item fill _read_item's cache.
+    """
+    row, _, misplaced, usual, _ = _read_item.__wrapped__(raw)
+    return row if usual and misplaced is None else None
 
 
 @lru_cache(maxsize=1024)
@@ -598,13 +608,11 @@ def _opens_item(level1: str) -> bool:
 @lru_cache(maxsize=4096)
 def _flags(
     level1: str | None, level2: str | None, placeholder: bool, missing_annual: bool
-) -> tuple[str, str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
-    """An item's flags: stored plain and for a classified project, as raised, and in groups.
+) -> tuple[str, tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """An item's flags: as stored, as raised, and in groups.
 
     The groups are the level flags and the target flags, between which a damaged or repeated
-    number goes. A placeholder target flags a classified project's item ``placeholder`` (see
-    _stored_flags); it already does here, since a placeholder target is a placeholder text.
-    Cached: a release holds a few dozen level pairs.
+    number goes. Cached: a release holds a few dozen level pairs.
     """
     level_flags = _level_flags(level1, level2)
     if placeholder:
@@ -615,7 +623,7 @@ def _flags(
         target_flags = ("missing_annual_target",) if missing_annual else ()
     flags = level_flags + target_flags if level_flags else target_flags
     stored = ";".join(sorted(flags)) if flags else ""
-    return stored, stored, flags, (level_flags, target_flags)
+    return stored, flags, (level_flags, target_flags)
 
 
 @dataclass
@@ -643,53 +651,66 @@ def tianjin_indicator_columns(table: TianjinIndicatorTable) -> IndicatorColumns:
     above it the item is flagged ``level1_missing`` rather than guessed. Tianjin prints
     no codes and no numbering, so codes and ``printed_number`` stay ``None``.
 
-    Read a column at a time: each cell through the cached ``_cell``, a row's target columns
-    from its value once per distinct value (``_tianjin_target``) and its flags once per
-    distinct combination (``_tianjin_flags``), the rows joined by ``map`` and ``zip``, so no
-    Python step runs per row unless a level 1 is carried down or a warning is due.
+    Read a column at a time: level 1 through the cached ``_cell`` (and carried down where
+    blank), then each row once per distinct printed row (``_tianjin_row``), so a table costs
+    a handful of C-speed maps and no Python step runs per row unless a level 1 is carried
+    down or a warning is due.
     """
     lines = tuple(table.source_line)
-    count = len(lines)
-    if not count:
+    if not lines:
         return _NO_INDICATORS
     printed = list(map(_cell, table.level1_zh))
     level1s = printed if None not in printed else list(accumulate(printed, _carry_level1))
-    level2s = list(map(_cell, table.level2_zh))
-    names = list(map(_cell, table.name_zh))
-    annuals = map(_cell, table.value_zh)
-    targets, target_flags = zip(*map(_tianjin_target, annuals), strict=False)
     rows = tuple(
         map(
-            add,
-            zip(
-                repeat(None),
-                level1s,
-                repeat(None),
-                level2s,
-                names,
-                map(_cell, table.description_zh),
-                repeat(None),
-            ),
-            targets,
+            _tianjin_row,
+            level1s,
+            table.level2_zh,
+            table.name_zh,
+            table.description_zh,
+            table.value_zh,
         )
-    )
-    flags, stored = zip(
-        *map(_tianjin_flags, level1s, level2s, map(is_placeholder, names), target_flags),
-        strict=False,
     )
     warnings: tuple[str, ...] = ()
     if None in level1s or any(map(_misplaced_level1, set(printed))):
         warnings = tuple(_tianjin_warnings(lines, printed, level1s))
-    return _frozen(
-        IndicatorColumns,
-        rows=rows,
-        numbers=(None,) * count,
-        flags=stored,
-        flags_if_classified=stored,
-        flag_tuples=flags,
-        offsets=tuple(range(count)),
-        lines=lines,
-        warnings=warnings,
+    return _columns(
+        (rows, (None,) * len(lines), tuple(map(_stored_flags_of, rows)), lines, warnings)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _tianjin_row(
+    level1: str | None,
+    level2: str | None,
+    name: str | None,
+    description: str | None,
+    value: str | None,
+) -> tuple[Any, ...]:
+    """A Tianjin row (``ROW_COLUMNS``) from its level 1 as carried and its printed cells.
+
+    Cached per distinct row: rows repeat across projects (one lookup instead of a lookup per
+    cell, per target and per flag set).
+    """
+    level2 = _cell(level2)
+    name = _cell(name)
+    target, target_flags = _tianjin_target(_cell(value))
+    stored = _tianjin_flags(level1, level2, is_placeholder(name), target_flags)[1]
+    return (None, level1, None, level2, name, _cell(description), None, *target, stored)
+
+
+def _tianjin_flag_tuples(
+    table: TianjinIndicatorTable, columns: IndicatorColumns
+) -> tuple[tuple[str, ...], ...]:
+    """Each row's flags in the order raised, for the item objects (the columns keep them stored)."""
+    return tuple(
+        _tianjin_flags(
+            row[1],
+            row[3],
+            is_placeholder(row[4]),
+            _tianjin_target(_cell(value))[1],
+        )[0]
+        for row, value in zip(columns.rows, table.value_zh, strict=True)
     )
 
 
@@ -778,7 +799,8 @@ def parse_tianjin_indicator_rows(rows: list[TianjinRow]) -> IndicatorParse:
         table.value_zh.append(row.value_zh)
         table.source_line.append(row.source_line)
     columns = tianjin_indicator_columns(table)
-    return _items(columns, source_lines=columns.lines)
+    flag_tuples = _tianjin_flag_tuples(table, columns)
+    return _items(columns, flag_tuples, range(len(table)), source_lines=columns.lines)
 
 
 def numbering_problems(items: list[IndicatorItem]) -> list[str]:

@@ -260,8 +260,9 @@ def _indicator_columns(
 ) -> dict[str, Any]:
     """Every project's indicator block chained into the release's indicator columns.
 
-    An item's text columns are one shared tuple (see IndicatorColumns), turned into columns
-    by one zip over the whole release.
+    An item's row (its text columns and stored flags, see IndicatorColumns) is one shared
+    tuple, turned into columns by one zip over the whole release. A classified project stores
+    the same flags as any other (see IndicatorColumns).
     """
     rows = list(_chained(items.rows for items in blocks))
     if not rows:
@@ -272,13 +273,7 @@ def _indicator_columns(
         "indicator_id": indicator_id,
         "indicator_seq": indicator_seq,
         "printed_number": list(_chained(items.numbers for items in blocks)),
-        **dict(zip(TEXT_COLUMNS, zip(*rows, strict=True), strict=True)),
-        "flags": list(
-            _chained(
-                items.flags_if_classified if project.is_classified else items.flags
-                for project, items in zip(records, blocks, strict=True)
-            )
-        ),
+        **dict(zip((*TEXT_COLUMNS, "flags"), zip(*rows, strict=True), strict=True)),
         # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
         "source_line": list(
             _chained(

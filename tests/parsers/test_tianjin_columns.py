@@ -15,7 +15,7 @@ from parsers.indicators import (
     TianjinIndicatorTable,
     _blank_to_none,
     _level_flags,
-    _stored_flags,
+    _tianjin_flag_tuples,
     tianjin_indicator_columns,
 )
 from parsers.layouts.tianjin import parse_tianjin
@@ -25,8 +25,10 @@ from parsers.targets import is_placeholder, parse_target
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
 
-def _row_by_row(table: TianjinIndicatorTable) -> IndicatorColumns:
-    rows, flag_tuples, stored, classified, warnings = [], [], [], [], []
+def _row_by_row(
+    table: TianjinIndicatorTable,
+) -> tuple[IndicatorColumns, tuple[tuple[str, ...], ...]]:
+    rows, flag_tuples, stored, warnings = [], [], [], []
     current_level1 = None
     for level1_zh, level2_zh, name_zh, description_zh, value_zh, line in zip(
         table.level1_zh,
@@ -56,26 +58,31 @@ def _row_by_row(table: TianjinIndicatorTable) -> IndicatorColumns:
         if printed_level1 is not None and "level2_in_level1_slot" in flags:
             warnings.append(f"line {line}: level-2 name {printed_level1!r} in the level-1 slot")
         target = parse_target(annual)
+        flag_tuples.append(tuple(dict.fromkeys(flags)))
+        # A classified project stores these same flags: its placeholder target would flag the
+        # row ``placeholder``, which it already is.
+        assert target.kind != "placeholder" or "placeholder" in flags
+        stored.append(";".join(sorted(set(flags))))
         rows.append(
             (None, current_level1, None, level2, name, _blank_to_none(description_zh), None)
             + (annual, target.kind, target.operator, target.value, target.unit)
-            + (target.is_quantified, None)
+            + (target.is_quantified, None, stored[-1])
         )
-        flag_tuples.append(tuple(dict.fromkeys(flags)))
-        plain, if_classified = _stored_flags(flag_tuples[-1], target.kind)
-        stored.append(plain)
-        classified.append(if_classified)
     count = len(rows)
-    return IndicatorColumns(
+    columns = IndicatorColumns(
         rows=tuple(rows),
         numbers=(None,) * count,
         flags=tuple(stored),
-        flags_if_classified=tuple(classified),
-        flag_tuples=tuple(flag_tuples),
-        offsets=tuple(range(count)),
         lines=tuple(table.source_line) if count else (),
         warnings=tuple(warnings),
     )
+    return columns, tuple(flag_tuples)
+
+
+def _check(table: TianjinIndicatorTable) -> None:
+    columns, flag_tuples = _row_by_row(table)
+    assert tianjin_indicator_columns(table) == columns
+    assert _tianjin_flag_tuples(table, columns) == flag_tuples
 
 
 def test_columns_read_as_row_by_row_on_every_sample_table():
@@ -86,7 +93,7 @@ def test_columns_read_as_row_by_row_on_every_sample_table():
         tables += [p.indicator_rows for p in result.projects if p.indicator_rows is not None]
     assert sum(len(table) for table in tables) > 500
     for table in tables:
-        assert tianjin_indicator_columns(table) == _row_by_row(table)
+        _check(table)
 
 
 CELL = st.sampled_from(
@@ -108,4 +115,4 @@ def test_columns_read_as_row_by_row_on_built_tables(rows):
         table.description_zh.append(description)
         table.value_zh.append(value)
         table.source_line.append(line)
-    assert tianjin_indicator_columns(table) == _row_by_row(table)
+    _check(table)

@@ -18,6 +18,10 @@ from parsers.indicators import (
     _ITEM_FOLLOWS,
     _LABEL,
     _TARGET_KIND,
+    _TRIMMED_LONG_FORM,
+    _TRIMMED_SHORT_FORM,
+    _USUAL_LONG_FORM,
+    _USUAL_SHORT_FORM,
     _clean_html,
     _level_flags,
     _read_cell_by_items,
@@ -126,7 +130,7 @@ def test_usual_cells_read_as_item_by_item_on_every_sample_cell():
     # Most sample cells take the fast path, so the comparison is not empty.
     assert len(read) > len(cells) // 2
     for cell, columns in read:
-        assert columns == _read_cell_by_items(cell), cell
+        assert columns == _read_cell_by_items(cell)[0], cell
 
 
 @settings(max_examples=2000, deadline=None)
@@ -134,7 +138,7 @@ def test_usual_cells_read_as_item_by_item_on_every_sample_cell():
 def test_usual_cells_read_as_item_by_item_on_built_strings(text):
     columns = _read_usual_cell(text)
     if columns is not None:
-        assert columns == _read_cell_by_items(text)
+        assert columns == _read_cell_by_items(text)[0]
 
 
 @settings(max_examples=2000, deadline=None)
@@ -142,7 +146,7 @@ def test_usual_cells_read_as_item_by_item_on_built_strings(text):
 def test_usual_cells_read_as_item_by_item_on_built_items(text):
     columns = _read_usual_cell(text)
     if columns is not None:
-        assert columns == _read_cell_by_items(text)
+        assert columns == _read_cell_by_items(text)[0]
 
 
 @settings(max_examples=2000, deadline=None)
@@ -208,7 +212,9 @@ def _item_in_full(raw: str) -> tuple:
     else:
         target_flags = () if annual is not None else ("missing_annual_target",)
     flags = level_flags + target_flags
-    stored, stored_classified = _stored_flags(flags, text_values[_TARGET_KIND])
+    # A placeholder target flags the item ``placeholder``: a classified project stores the same.
+    assert text_values[_TARGET_KIND] != "placeholder" or "placeholder" in flags
+    stored = _stored_flags(flags)
     annual_marker = raw.find("年度指标值")
     usual = (
         plain
@@ -217,9 +223,7 @@ def _item_in_full(raw: str) -> tuple:
     )
     misplaced = level1 if "level2_in_level1_slot" in level_flags else None
     return (
-        text_values,
-        stored,
-        stored_classified,
+        (*text_values, stored),
         flags,
         misplaced,
         usual,
@@ -243,4 +247,54 @@ def test_item_reading_gives_the_full_reading_on_built_items(raw):
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=10).map("".join))
 def test_item_reading_gives_the_full_reading_on_built_strings(raw):
+    assert _read_item.__wrapped__(raw) == _item_in_full(raw)
+
+
+def _check_usual_forms(raw: str) -> None:
+    """Where _read_item takes a usual form (one ``；`` around each field), the trimmed form
+    (lazy fields) reads the same groups: the usual forms only save it the lazy steps."""
+    for usual, trimmed, markers in (
+        (_USUAL_LONG_FORM, _TRIMMED_LONG_FORM, 2),
+        (_USUAL_SHORT_FORM, _TRIMMED_SHORT_FORM, 1),
+    ):
+        match = usual.fullmatch(raw)
+        if match is not None and raw.count("指标值") == markers:
+            careful = trimmed.fullmatch(raw)
+            assert careful is not None and careful.groups() == match.groups(), raw
+
+
+def test_usual_forms_read_as_the_trimmed_forms_on_every_sample_item():
+    raws = [piece for cell in _sample_cells() for piece in cell.split("、")[1:]]
+    taken = [
+        raw for raw in raws if _USUAL_LONG_FORM.fullmatch(raw) or _USUAL_SHORT_FORM.fullmatch(raw)
+    ]
+    assert len(taken) > len(raws) // 2
+    for raw in raws:
+        _check_usual_forms(raw)
+
+
+# Fields with separators, spaces and the ``；`` the usual forms hinge on, at either end.
+EDGE = st.sampled_from(["", "。", "；", ";", " ", "\u3000", "\n", "\t", "。 ", "；。", "\xa0"])
+EDGED_ITEM = st.tuples(
+    st.sampled_from(["1-产出指标；11-数量指标；", "产出指标：", "产出指标:", "1-产出；11-数量；"]),
+    EDGE,
+    st.sampled_from(["名", "办结率", "a b", "名；名", "2-3"]),
+    EDGE,
+    st.sampled_from(
+        ["实施周期指标值:", "实施周期指标值： ", "实施周期指标值", " 实施周期指标值:", ""]
+    ),
+    EDGE,
+    st.sampled_from(["100%", "≥95%", "", "按时；完成", "a\u3000"]),
+    EDGE,
+    st.sampled_from(["年度指标值:", "年度指标值：", "年度指标值 \n：", "年度指标值"]),
+    EDGE,
+    st.sampled_from(["100%", "≥95%", "", "按时；完成", "1-2", "\u3000b"]),
+    EDGE,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(EDGED_ITEM, ITEM.map(lambda item: item.split("、", 1)[1])))
+def test_usual_forms_read_as_the_trimmed_forms_on_built_items(raw):
+    _check_usual_forms(raw)
     assert _read_item.__wrapped__(raw) == _item_in_full(raw)
