@@ -693,10 +693,13 @@ def _tianjin_row(
     cell, per target and per flag set).
     """
     level2 = _cell(level2)
-    name = _cell(name)
+    # A row's name and description are mostly its own: trimmed here (as _blank_to_none trims
+    # them), not through _cell's cache. Its levels and value repeat and go through the caches.
+    name = (name.strip() or None) if name is not None else None
+    description = (description.strip() or None) if description is not None else None
     target, target_flags = _tianjin_target(_cell(value))
     stored = _tianjin_flags(level1, level2, is_placeholder(name), target_flags)[1]
-    return (None, level1, None, level2, name, _cell(description), None, *target, stored)
+    return (None, level1, None, level2, name, description, None, *target, stored)
 
 
 def _tianjin_flag_tuples(

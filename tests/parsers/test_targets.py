@@ -390,3 +390,74 @@ def test_shortcuts_agree_with_the_full_rules_on_every_sample_text():
     for text in texts:
         assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text), text
         assert targets.parse_target.__wrapped__(text) == _rules_in_full(text), text
+
+
+# --- the operator words looked up by their length, dates looked for only where 年/月 is ----------
+
+
+def _prefix_in_full(before):
+    """_split_prefix_operator as written first: every operator word tried in turn."""
+    for word, operator in targets._PREFIX_OPERATORS:
+        if before.endswith(word):
+            return operator, before[: -len(word)].rstrip()
+    found = [
+        (before.rfind(word), word, operator)
+        for word, operator in targets._WORD_OPERATORS
+        if word in before
+    ]
+    if found:
+        position, word, operator = max(found, key=lambda hit: (hit[0] + len(hit[1]), len(hit[1])))
+        return operator, before[:position].rstrip()
+    return None, before
+
+
+def test_every_operator_word_comes_before_the_words_it_ends_with():
+    words = [word for word, _ in targets._PREFIX_OPERATORS]
+    assert len(set(words)) == len(words)
+    for index, word in enumerate(words):
+        for later in words[index + 1 :]:
+            assert not later.endswith(word), (word, later)
+
+
+_BEFORE = st.sampled_from(
+    [word for word, _ in targets._PREFIX_OPERATORS]
+    + ["满意度", "率", " ", "于", "或", "不", "等", "a", "达", "=", ">", "。", "累计"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_BEFORE, min_size=0, max_size=5).map("".join))
+def test_operator_lookup_agrees_with_trying_every_word(before):
+    assert targets._split_prefix_operator(before) == _prefix_in_full(before)
+
+
+def _deadline_in_full(folded):
+    """_is_deadline without the look for 年/月 before the date patterns."""
+    if targets._DEADLINE_WORDS.fullmatch(folded):
+        return True
+    dates = list(targets._YEAR_DATE.finditer(folded)) + list(targets._MONTH_DATE.finditer(folded))
+    if not dates:
+        return False
+    covered = set()
+    for date in dates:
+        covered.update(range(date.start(), date.end()))
+    return not any(
+        character.isdigit() for position, character in enumerate(folded) if position not in covered
+    )
+
+
+_DATE_PIECES = st.sampled_from(
+    ["2026", "12", "31", "7", "年", "年度", "月", "月份", "日", "底", "末", "前", "之前", "完成"]
+    + ["内", " ", "按时", "年底前", "年内", "5个", "≤", "个月", "天", "以前", "执行完毕"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_DATE_PIECES, min_size=0, max_size=7).map("".join))
+def test_deadline_shortcut_agrees_with_the_date_patterns(folded):
+    assert targets._is_deadline(folded) == _deadline_in_full(folded)
+
+
+def test_targets_are_parsed_targets():
+    for text in (None, "", "涉密", "≥95%", "满意度提升5%", "按时完成", "2026年底前", "好"):
+        assert type(targets.parse_target.__wrapped__(text)) is ParsedTarget
