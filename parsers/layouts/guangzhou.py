@@ -151,35 +151,55 @@ class _Row:
         return bool(self.goal.strip() or self.indicators.strip())
 
 
-@lru_cache(maxsize=4096)
 def _fold(cell: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_cell(cell)))
+    """A header cell as the aliases are compared: cleaned, NFKC, without whitespace.
+
+    str.split() drops exactly the whitespace runs a pattern would (both use str.isspace), and
+    needs no pattern looked up per cell.
+    """
+    return "".join(unicodedata.normalize("NFKC", clean_cell(cell)).split())
+
+
+# The aliases as map_header compares them, folded once here rather than at every header.
+_FOLDED_ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (role, tuple(_fold(alias) for alias in aliases)) for role, aliases in COLUMN_ALIASES.items()
+)
 
 
 def map_header(cells: list[str]) -> dict[str, int] | None:
     """Map column roles to positions from a header row; None when the row is no header."""
+    roles = _header_roles(tuple(cells))
+    # A copy: the cached mapping is shared by every caller that meets the same header.
+    return None if roles is None else dict(roles)
+
+
+@lru_cache(maxsize=256)
+def _header_roles(cells: tuple[str, ...]) -> dict[str, int] | None:
+    """map_header once per distinct header: detection, the preamble and the rows all ask it."""
     folded = [_fold(cell) for cell in cells]
     roles: dict[str, int] = {}
-    for role, aliases in COLUMN_ALIASES.items():
-        normalised = tuple(_fold(alias) for alias in aliases)
+    taken: set[int] = set()
+    for role, aliases in _FOLDED_ALIASES:
         for position, cell in enumerate(folded):
-            if position in roles.values() or not cell:
-                continue
-            if cell in normalised or (role == "name" and "项目名称" in cell):
+            if (
+                cell
+                and position not in taken
+                and (cell in aliases or (role == "name" and "项目名称" in cell))
+            ):
                 roles[role] = position
+                taken.add(position)
                 break
         else:
             for position, cell in enumerate(folded):
-                if position in roles.values() or not cell:
-                    continue
-                if any(cell.startswith(alias) for alias in normalised):
+                if cell and position not in taken and cell.startswith(aliases):
                     roles[role] = position
+                    taken.add(position)
                     break
     if "name" not in roles or "total" not in roles:
         return None
     money_end = min(roles.get("goal", len(cells)), roles.get("indicators", len(cells)))
     for position, cell in enumerate(folded):
-        if cell and roles["name"] < position < money_end and position not in roles.values():
+        if cell and roles["name"] < position < money_end and position not in taken:
             # A money column this layout does not name (政府性基金, 上级补助 …): keep its money
             # under the nearest funding source rather than lose it.
             roles[f"{EXTRA_PREFIX}{_extra_source(cell)}|{clean_cell(cells[position])}"] = position
@@ -297,14 +317,21 @@ def _lines_holding(text: str, first: int, needles: tuple[str, ...]) -> frozenset
     found: set[int] = set()
     ends: list[int] | None = None
     for needle in needles:
-        position = text.find(needle)
+        # Finding one character runs at memchr speed where a longer needle is compared
+        # character by character: the needle's first character is found, the rest checked
+        # there (few characters of a release open a needle).
+        head = needle[0]
+        position = text.find(head)
         while position != -1:
+            if not text.startswith(needle, position):
+                position = text.find(head, position + 1)
+                continue
             if ends is None:
                 # Where each line ends (its line break included), worked out on first need.
                 ends = list(accumulate(map((1).__add__, map(len, text.split("\n")))))
             index = bisect_right(ends, position)
             found.add(first + index)
-            position = text.find(needle, ends[index])
+            position = text.find(head, ends[index])
     return frozenset(found)
 
 
@@ -349,7 +376,9 @@ def _read_rows(
         # is_header_row's first test (a cell holding 名称, or one that reads 项目) mostly from
         # substring tests: half the rows name a 项目 somewhere, only those strip their cells.
         if (
-            "名称" in line or ("项目" in line and "项目" in map(str.strip, cells))
+            # One-character tests first: they run at memchr speed, "名称" in line does not.
+            ("称" in line and "名称" in line)
+            or ("项" in line and "项目" in line and "项目" in map(str.strip, cells))
         ) and _is_header_line(line):
             in_table = True
             continue
