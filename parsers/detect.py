@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from parsers.errors import ParseError
@@ -18,10 +17,6 @@ EXPECTED = (
 )
 _TIANJIN_LABELS = frozenset({"项目名称", "预算数", "项目资金来源及落实情况"})
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<table")
-# A line of at least four cells, found in the release's whole text: Tianjin puts one tab on
-# every line, and a test per line cost more than the rest of detection. Possessive runs, so
-# a line with fewer tabs fails without backtracking over its characters.
-_THREE_TABS = re.compile(r"\t[^\t\n]*+\t[^\t\n]*+\t")
 
 
 def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -> str:
@@ -37,14 +32,7 @@ def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -
             raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
     if text is None:
         text = "\n".join(lines)
-    # A Guangzhou header sits among the first lines: searched there first. Past them, where
-    # every tab opens its line (Tianjin), no line holds four cells: two counts of the text
-    # say so, where the pattern would be tried at every tab.
-    head_end = len(head)
-    if _has_header_row(text, 0, head_end) or (
-        text.count("\t", head_end) != text.count("\n\t", head_end)
-        and _has_header_row(text, head_end, len(text))
-    ):
+    if _has_header_row(text):
         return GUANGZHOU
     tables = split_tables(lines, text)
     if tables:
@@ -56,13 +44,26 @@ def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -
     raise ParseError(path, first, f"no known layout; {EXPECTED}")
 
 
-def _has_header_row(text: str, start: int, end: int) -> bool:
-    """Whether a line of ``text[start:end]`` (whole lines) is a Guangzhou header row."""
-    for match in _THREE_TABS.finditer(text, start, end):
-        # What is_header_row needs at least (4 cells, 名称 or 项目), tested on the line first.
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line = text[line_start:] if line_end == -1 else text[line_start:line_end]
-        if ("名称" in line or "项目" in line) and is_header_row(line.split("\t")):
-            return True
+def _has_header_row(text: str) -> bool:
+    """Whether a line of ``text`` is a Guangzhou header row (at least four cells).
+
+    A line whose only tab opens it (each Tianjin line) holds one cell: with each such tab
+    replaced by a space, a tab left in the text marks a line of two cells or more, where the
+    text keeps its positions. One replace of the text then leaves a few lines to test (a
+    Tianjin release has none to a few dozen), where a pattern tried at every tab cost a test
+    per line.
+    """
+    marked = text.replace("\n\t", "\n ")
+    position = marked.find("\t")
+    while position != -1:
+        line_start = text.rfind("\n", 0, position) + 1
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            line_end = len(text)
+        if text.count("\t", line_start, line_end) >= 3:
+            line = text[line_start:line_end]
+            # What is_header_row needs at least (a cell with 名称 or 项目), tested first.
+            if ("名称" in line or "项目" in line) and is_header_row(line.split("\t")):
+                return True
+        position = marked.find("\t", line_end)
     return False

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from parsers.detect import _HTML_MARKERS, _THREE_TABS, _TIANJIN_LABELS, detect_layout
+from parsers.detect import _HTML_MARKERS, _TIANJIN_LABELS, detect_layout
 from parsers.errors import ParseError
 from parsers.layouts.guangzhou import is_header_row
 from parsers.layouts.tianjin import _table_spans
@@ -63,7 +63,12 @@ _DETECT_LINES = (
     "<HTML>",
     "<Body>",
     "İ<",
+    " 项目 \t总计\t财政拨款\t其他\t绩效目标\t绩效指标",
+    "项目\t名称\t绩效目标",
+    "x\t单位名称\ty\tz",
 )
+# A line of at least four cells.
+_THREE_TABS = re.compile(r"\t[^\t\n]*\t[^\t\n]*\t")
 
 
 def _detected_by_definition(lines: tuple[str, ...]) -> str:
