@@ -25,6 +25,9 @@ from parsers.reader import read_release
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
+# The names an indicator table's header prints, in the spellings the searched reading knows.
+INDICATOR_HEADER_NAMES = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标描述", "指标值")
+
 # Labels and near-labels in every spelling the searched reading knows, spaced and with
 # colons, currency lines, header names and plain values.
 PIECES = (
@@ -48,12 +51,7 @@ PIECES = (
     "年度绩效目标",
     "项目绩效目标",
     "预算规模及资金用途",
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "绩效指标描述",
-    "指标描述",
-    "指标值",
+    *INDICATOR_HEADER_NAMES,
     "单位：万元",
     "单位：元",
     "单 位 : 元",
@@ -116,16 +114,7 @@ def test_usual_hits_are_the_searched_hits_on_built_tables() -> None:
 
 def test_usual_header_is_the_searched_header() -> None:
     rng = random.Random(16)
-    names = [
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "绩效指标描述",
-        "指标描述",
-        "指标值",
-        "产出指标",
-        "",
-    ]
+    names = [*INDICATOR_HEADER_NAMES, "产出指标", ""]
     taken = 0
     for _ in range(6000):
         texts = ["x", "一级指标"] + [rng.choice(names) for _ in range(rng.randint(0, 7))]
