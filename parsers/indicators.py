@@ -1013,17 +1013,6 @@ def _level_flags(level1: str | None, level2: str | None) -> tuple[str, ...]:
     return tuple(flags)
 
 
-def _target_flags(fields: _Fields) -> list[str]:
-    """Flag placeholders and a missing annual target of one Guangzhou item."""
-    flags: list[str] = []
-    texts = (fields.indicator_name_zh, fields.period_target_zh, fields.annual_target_zh)
-    if any(is_placeholder(text) for text in texts):
-        flags.append("placeholder")
-    if fields.annual_target_zh is None:
-        flags.append("missing_annual_target")
-    return flags
-
-
 @lru_cache(maxsize=1024)
 def _level_key(name: str) -> str:
     """Fold a level name so 社会效益指标, 社会效益 and ＂社会效益 ＂ compare equal."""
