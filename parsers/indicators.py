@@ -96,8 +96,20 @@ _ITEM_FOLLOWS = re.compile(r"\s*(?:\d{1,2}\s*-)?[^；;:：。、\d]{1,12}?指标
 # markup). The reader checks that every ``、`` of the cell opens a match, so no start was
 # skipped and the matches tile the cell.
 _USUAL_ITEM = re.compile(r"(\d{1,3})、([^、]*(?:(?<=[。；;\s>])(?=\d{1,3}、)|\Z))")
+# _USUAL_ITEM for a cell whose items hold a ``、`` of their own (``人力、时间资源节省``): an item's
+# text may also hold a ``、`` after anything but a digit or a space, which item_starts never
+# takes for a start (its number must stand, perhaps with spaces, right before the ``、``). Every
+# other ``、`` must still open a match for the items to tile the cell. Tried only where
+# _USUAL_ITEM leaves text between its matches: it costs a third more.
+_USUAL_ITEM_WITH_PAUSES = re.compile(
+    r"(\d{1,3})、([^、]*(?:(?<![\d\s])、[^、]*)*(?:(?<=[。；;\s>])(?=\d{1,3}、)|\Z))"
+)
 # Printed item numbers as ints without int()'s parse (a third of the cost of a usual item).
 _NUMBERS = {str(number): number for number in range(1000)}
+# The numbers of a cell printed 1、2、3、… in order, as printed and as ints (shared tuples), so
+# that such a cell's numbers are one list comparison.
+_IN_ORDER = [[str(number) for number in range(1, count + 1)] for count in range(100)]
+_ORDINALS = [tuple(range(1, count + 1)) for count in range(100)]
 _CODED_LEVEL = re.compile(r"\s*(\d{1,2})\s*-\s*([^；;]*?)\s*[；;]")
 _NAMED_LEVEL = re.compile(r"\s*([^；;:：。、\d]{1,12}?指标)\s*[:：]")
 _MERGED_BOUNDARY = re.compile(r"[。；;\s](?=\s*\d{1,2}\s*-[^；;:：。]{1,12}[；;])")
@@ -154,6 +166,21 @@ _USUAL_SHORT_FORM = re.compile(
     rf"([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_USUAL_FIELD}；"
     rf"年度指标值(?>\s*[:：]?){_USUAL_FIELD}"
 )
+# Both usual forms in one pattern, read by one match per distinct item (_usual_row): the long
+# form's two levels as one group (read by _long_head, once per distinct pair), then its name and
+# two targets; or the short form's level, name and annual target. Each field runs to its ``；``
+# at C speed (``[^；]*``) and a look-behind keeps a separator or space off its end, which spares
+# the optional group of _USUAL_FIELD (a general repeat, with its marks saved at every try); the
+# spaces and colon after a marker are taken possessively, as the atomic groups above take them.
+# Where it matches, its fields are those of _USUAL_LONG_FORM and _USUAL_SHORT_FORM
+# (tests/parsers/test_usual_cells.py holds the two to the same groups).
+_ONE_FIELD = r"[。; \t\r\n]*+([^；。;\s][^；]*(?<![。;\s]))[。; \t\r\n]*"
+_USUAL_FORMS = re.compile(
+    rf"(\d{{1,2}}-[^；;\s]+；\d{{1,2}}-[^；;\s]+；){_ONE_FIELD}；"
+    rf"实施周期指标值\s*+[:：]?+{_ONE_FIELD}；年度指标值\s*+[:：]?+{_ONE_FIELD}"
+    rf"|([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_ONE_FIELD}；年度指标值\s*+[:：]?+{_ONE_FIELD}"
+)
+_LONG_LEVELS = re.compile(r"(\d{1,2})-([^；;\s]+)；(\d{1,2})-([^；;\s]+)；")
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
 _ITEM_END = "。；; \t\r\n"
 
@@ -391,23 +418,34 @@ def _read_usual_cell(text: str) -> IndicatorColumns | None:
 
     None unless the cell reads exactly as the item-by-item reading would read it: the first
     item at the cell's start and the items tiling the cell (``_USUAL_ITEM.split`` leaves
-    nothing between them; then every ``、`` opens an item), every item's text fit to follow a
-    start and free of markup (checked once per distinct text by ``_usual_row``; the items are
-    then those of item_starts, see ``_USUAL_ITEM``), no number printed twice or unusually
+    nothing between them, or ``_USUAL_ITEM_WITH_PAUSES.split`` where an item holds a ``、`` no
+    number stands before; then every ``、`` that could start an item opens one), every item's
+    text fit to follow a start and free of markup (checked once per distinct text by
+    ``_usual_row``; the items are then those of item_starts, see ``_USUAL_ITEM``), the numbers
+    printed 1、2、3、… in order (one list comparison) or else none printed twice or unusually
     (``01``, full-width: not in ``_NUMBERS``), no item that may have swallowed the next
     (``_split_merged``) and no level-2 name in a level-1 slot (which warns, with the item's
     offset). No Python step runs per item: the numbers, rows and flags are mapped at C speed.
     """
     parts = _USUAL_ITEM.split(text)
     # [text before item 1, number 1, text 1, text between items 1 and 2, number 2, ...]
-    if len(parts) < 4 or any(parts[::3]):
+    if any(parts[::3]):
+        parts = _USUAL_ITEM_WITH_PAUSES.split(text)
+        if any(parts[::3]):
+            return None
+    if len(parts) < 4:
         return None
     printed = parts[1::3]
-    numbers = tuple(map(_NUMBERS.get, printed))
-    if None in numbers or len(set(numbers)) != len(numbers):
-        return None
+    count = len(printed)
+    if count < 100 and printed == _IN_ORDER[count]:
+        numbers = _ORDINALS[count]
+    else:
+        numbers = tuple(map(_NUMBERS.get, printed))
+        if None in numbers or len(set(numbers)) != count:
+            return None
     rows = tuple(map(_usual_row, parts[2::3]))
-    if None in rows:
+    # A row is a non-empty tuple, None where the item needs the careful reading.
+    if not all(rows):
         return None
     return _columns((rows, numbers, tuple(map(_stored_flags_of, rows)), (), ()))
 
@@ -527,7 +565,7 @@ def _read_item(raw: str) -> tuple[Any, ...]:
     so this is the cost of an item: the usual forms take one match that gives the trimmed
     fields (``_TRIMMED_LONG_FORM``), and every flag comes from one cached call (``_flags``).
     """
-    plain = "<" not in raw and "&" not in raw
+    plain = _is_plain(raw)
     fields = None
     if plain and raw and not raw[0].isspace():
         # _split_guangzhou_item would strip nothing but the end of the last field, which
@@ -587,11 +625,85 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
 
     None where the text is no usual item (see _read_item) or puts a level-2 name in the
     level-1 slot, which warns with the item's offset: the careful reading gives those. Cached
-    apart from _read_item (read afresh, not through its cache): the usual cell needs one
-    lookup per item, and only the rare cells read item by item fill _read_item's cache.
+    apart from _read_item: the usual cell needs one lookup per item, and only the rare cells
+    read item by item fill _read_item's cache.
+
+    An item of either usual form takes one match (``_USUAL_FORMS``) and cached lookups of its
+    levels (``_long_head``, ``_short_head``: codes, names, flags as stored, whether it opens an
+    item), its targets and its name; the row is what _read_item gives for the text
+    (tests/parsers/test_usual_cells.py holds the two equal). Any other text is read by
+    _read_item, uncached.
     """
+    form = _USUAL_FORMS.fullmatch(raw)
+    if form is None or not _is_plain(raw):
+        return _careful_usual_row(raw)
+    levels, name, period, annual, level1, short_name, short_annual = form.groups()
+    if levels is not None:
+        # Another 指标值 (in a name, a target or a level) is cut elsewhere by the general reading.
+        if raw.count("指标值") != 2:
+            return _careful_usual_row(raw)
+        head = _long_head(levels)
+        period_kind = parse_target(period)[0]
+    else:
+        if raw.count("指标值") != 1:
+            return _careful_usual_row(raw)
+        head = _short_head(level1)
+        name, annual, period, period_kind = short_name, short_annual, None, None
+    # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
+    if head is None or "-" in annual:
+        return None
+    target = parse_target(annual)
+    kind = target[0]
+    if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
+        stored = head[2]
+    else:
+        stored = head[1]
+    return (*head[0], name, None, period, annual, *target[:5], period_kind, stored)
+
+
+def _careful_usual_row(raw: str) -> tuple[Any, ...] | None:
+    """_usual_row by the full item reading, for texts of neither usual form."""
     row, _, misplaced, usual, _ = _read_item.__wrapped__(raw)
     return row if usual and misplaced is None else None
+
+
+def _is_plain(raw: str) -> bool:
+    """Whether an item's text holds no markup: no entity, and no ``<`` that opens a tag.
+
+    ``_clean_html`` then returns the text as it is (a bare ``<3次`` is a target, not a tag).
+    """
+    return "&" not in raw and ("<" not in raw or _HTML_TAG.search(raw) is None)
+
+
+@lru_cache(maxsize=1024)
+def _long_head(levels: str) -> tuple[tuple[str, ...], str, str] | None:
+    """A long-form item's levels (``1-产出指标；11-数量指标；``) for _usual_row, or None.
+
+    Gives the codes and names, the flags as stored without and with ``placeholder``; None
+    where the item cannot stand in a usual cell (its level 1 does not open an item, or a level-2
+    name sits in its slot). Cached: a release prints a few dozen level pairs.
+    """
+    code1, level1, code2, level2 = _LONG_LEVELS.fullmatch(levels).groups()
+    if not _opens_item(level1):
+        return None
+    return _head((code1, level1, code2, level2), level1, level2)
+
+
+@lru_cache(maxsize=1024)
+def _short_head(level1: str) -> tuple[tuple[str | None, ...], str, str] | None:
+    """A short-form item's level for _usual_row (as _long_head); None for a labelled item."""
+    if level1 in _LABEL_LEVELS:
+        return None
+    return _head((None, level1, None, None), level1, None)
+
+
+def _head(
+    levels: tuple[str | None, ...], level1: str, level2: str | None
+) -> tuple[tuple[str | None, ...], str, str] | None:
+    plain, _, parts = _flags(level1, level2, False, False)
+    if "level2_in_level1_slot" in parts[0]:
+        return None
+    return levels, plain, _flags(level1, level2, True, False)[0]
 
 
 @lru_cache(maxsize=1024)

@@ -20,9 +20,12 @@ from parsers.indicators import (
     _TARGET_KIND,
     _TRIMMED_LONG_FORM,
     _TRIMMED_SHORT_FORM,
+    _USUAL_FORMS,
     _USUAL_LONG_FORM,
     _USUAL_SHORT_FORM,
+    _careful_usual_row,
     _clean_html,
+    _is_plain,
     _level_flags,
     _read_cell_by_items,
     _read_common_form,
@@ -32,6 +35,7 @@ from parsers.indicators import (
     _split_guangzhou_item,
     _split_labelled_item,
     _stored_flags,
+    _usual_row,
 )
 from parsers.targets import is_placeholder, parse_target
 
@@ -80,7 +84,10 @@ PIECES = st.sampled_from(
         "\n",
         ">",
         "<p>",
+        "<br/>",
+        "<3次",
         "&lt;",
+        "人力、时间",
     ]
 )
 
@@ -105,10 +112,12 @@ LEVELS = st.sampled_from(
         "",
     ]
 )
-FIELD = st.sampled_from(["名", "办结率", "涉密", "2024-2026", "、", "。", "；", " ", "", "<p>"])
+FIELD = st.sampled_from(
+    ["名", "办结率", "涉密", "2024-2026", "、", "。", "；", " ", "", "<p>", "人力、时间", "1、2"]
+)
 PERIOD = st.sampled_from(["实施周期指标值:", "实施周期指标值：", "实施周期指标值 ", ""])
 ANNUAL = st.sampled_from(["年度指标值:", "年度指标值：", "年度指标值", "指标值：", ""])
-TARGET = st.sampled_from(["≥95%", "100%", "", "涉密", "提升", "2024-2026", "&lt;5"])
+TARGET = st.sampled_from(["≥95%", "100%", "", "涉密", "提升", "2024-2026", "&lt;5", "<3次", "<br>"])
 END = st.sampled_from(["。", "。 ", "；", " ", "", "。\u3000", "\n", ">", "、"])
 ITEM = st.tuples(NUMBER, LEVELS, FIELD, PERIOD, TARGET, ANNUAL, TARGET, END).map("".join)
 
@@ -170,7 +179,7 @@ def test_common_form_on_raw_text_reads_as_the_careful_reading(raw):
 
 
 def _check_common_form(raw: str) -> None:
-    if not raw or raw[0].isspace() or "<" in raw or "&" in raw:
+    if not raw or raw[0].isspace() or not _is_plain(raw):
         return  # _read_item reads such texts the careful way only
     fields = _read_common_form(raw)
     if fields is not None:
@@ -182,7 +191,7 @@ def test_common_form_reads_most_sample_items_as_the_careful_reading():
         piece
         for cell in _sample_cells()
         for piece in cell.split("、")[1:]
-        if piece and not piece[0].isspace() and "<" not in piece and "&" not in piece
+        if piece and not piece[0].isspace() and _is_plain(piece)
     ]
     read = [(raw, _read_common_form(raw)) for raw in raws]
     assert sum(fields is not None for _, fields in read) > len(raws) // 2
@@ -194,7 +203,9 @@ def test_common_form_reads_most_sample_items_as_the_careful_reading():
 def _item_in_full(raw: str) -> tuple:
     """_read_item as it read every item before the trimmed forms and the one flags call."""
     fields = None
-    plain = "<" not in raw and "&" not in raw
+    # Markup is a tag or an entity: a bare ``<`` (``<3次``) leaves the text as it is
+    # (test_plain_text_is_its_own_clean_html).
+    plain = _is_plain(raw)
     if plain and raw and not raw[0].isspace():
         fields = _read_common_form(raw)
     if fields is None:
@@ -298,3 +309,48 @@ EDGED_ITEM = st.tuples(
 def test_usual_forms_read_as_the_trimmed_forms_on_built_items(raw):
     _check_usual_forms(raw)
     assert _read_item.__wrapped__(raw) == _item_in_full(raw)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=10).map("".join))
+def test_plain_text_is_its_own_clean_html(raw):
+    # _read_item reads a plain text as it is, where the careful reading reads _clean_html's.
+    if _is_plain(raw):
+        assert _clean_html(raw) == raw
+
+
+def _check_usual_row(raw: str) -> None:
+    """The one-match row (_USUAL_FORMS and cached heads) is the full reading's, and where the
+    combined pattern matches, its fields are the usual forms' (which the trimmed forms hold)."""
+    assert _usual_row.__wrapped__(raw) == _careful_usual_row(raw), raw
+    form = _USUAL_FORMS.fullmatch(raw)
+    if form is not None:
+        levels, name, period, annual, level1, short_name, short_annual = form.groups()
+        if levels is not None:
+            usual = _USUAL_LONG_FORM.fullmatch(raw)
+            assert usual is not None, raw
+            assert levels == raw[: usual.end(4) + 1]
+            assert (name, period, annual) == usual.groups()[4:], raw
+        else:
+            usual = _USUAL_SHORT_FORM.fullmatch(raw)
+            assert usual is not None and usual.groups() == (level1, short_name, short_annual)
+
+
+def test_usual_row_reads_as_the_full_reading_on_every_sample_item():
+    raws = [piece for cell in _sample_cells() for piece in cell.split("、")[1:]]
+    taken = [raw for raw in raws if _USUAL_FORMS.fullmatch(raw) and _usual_row(raw)]
+    assert len(taken) > len(raws) // 2
+    for raw in raws:
+        _check_usual_row(raw)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        EDGED_ITEM,
+        ITEM.map(lambda item: item.split("、", 1)[1]),
+        st.lists(PIECES, min_size=1, max_size=10).map("".join),
+    )
+)
+def test_usual_row_reads_as_the_full_reading_on_built_items(raw):
+    _check_usual_row(raw)
