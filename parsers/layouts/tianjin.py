@@ -29,6 +29,7 @@ from parsers.amounts import (
     YUAN_TO_WAN_NOTE,
     AmountError,
     parse_amount_wan,
+    plain_cents,
     to_cents_of_wan,
 )
 from parsers.classified import looks_classified
@@ -216,15 +217,12 @@ def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -
         block = lines[start + 1 : end]
         block_text = text[text_start:text_end]
         cells = _cells(block, block_text, start + 2)
-        title = clean_cell(lines[start])
-        match = _TITLE.match(title)
-        title_name = clean_name(match["name"]) if match else title
         if _is_bond_table(block_text, cells):
             record = _parse_bond_table(
-                cells, title_name, start + 1, end, path, warnings, departments
+                cells, _title_name(lines[start]), start + 1, end, path, warnings, departments
             )
         else:
-            record = _parse_project_table(cells, title_name, start + 1, end, path, warnings)
+            record = _parse_project_table(cells, lines[start], start + 1, end, path, warnings)
         if record is None:
             continue
         unit_key, project = record
@@ -251,6 +249,17 @@ def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -
         declared_totals=[],
         warnings=warnings,
     )
+
+
+def _title_name(title_line: str) -> str:
+    """The project name a title line prints (``1.<name>绩效目标表``), or the line cleaned.
+
+    Read only where it is used: a table of the usual shape names its project in its own
+    cell, and the lazy name of _TITLE tries the suffix at every character.
+    """
+    title = clean_cell(title_line)
+    match = _TITLE.match(title)
+    return clean_name(match["name"]) if match else title
 
 
 def _label_positions(cells: _Cells) -> dict[str, int]:
@@ -313,7 +322,9 @@ _UNIT_LABEL = re.compile(r"^(?:预算单位|单位名称|项目单位|主管部�
 UNKNOWN_UNIT = "（未注明单位）"
 
 
+@lru_cache(maxsize=4096)
 def _split_unit(text: str) -> tuple[str | None, str]:
+    """A unit's code and name; once per distinct text (a unit prints dozens of tables)."""
     match = _UNIT.match(_UNIT_LABEL.sub("", text).replace(" ", ""))
     if match:
         return match["code"], clean_name(match["name"])
@@ -337,13 +348,14 @@ def _indicator_rows(
         cells, start, warnings
     )
     body = texts[header_end:]
-    lines = cells.lines[header_end:]
     missing = -len(body) % width
     if missing:
-        first = len(body) - (width - missing)
+        first = header_end + len(body) - (width - missing)
         warnings.append(
             Warning_(
-                lines[first], "incomplete_indicator_row", f"{width - missing} of {width} cells"
+                cells.lines[first],
+                "incomplete_indicator_row",
+                f"{width - missing} of {width} cells",
             )
         )
         body = body + [""] * missing
@@ -354,7 +366,7 @@ def _indicator_rows(
         name_zh=body[2::width],
         description_zh=body[3::width] if has_description else [None] * len(level1),
         value_zh=body[width - 1 :: width],
-        source_line=lines[0::width],
+        source_line=cells.lines[header_end::width],
     )
     return table, start
 
@@ -495,30 +507,35 @@ def _is_currency(text: str) -> bool:
 
 def _parse_project_table(
     cells: _Cells,
-    title_name: str,
+    title: str,
     title_line: int,
     end: int,
     path: Path,
     warnings: list[Warning_],
 ) -> tuple[tuple[str | None, str], ProjectRecord] | None:
+    """One project table; ``title`` is its title line as printed (read where used)."""
     flags: list[str] = []
     texts = cells.texts
     if not texts:
-        warnings.append(Warning_(title_line, "empty_table", f"table {title_name!r} has no cells"))
+        warnings.append(
+            Warning_(title_line, "empty_table", f"table {_title_name(title)!r} has no cells")
+        )
         return None
     hits = _usual_hits(texts) or _searched_hits(cells)
     unit_text, currency, name_hit, total_hit, fiscal_hit, other_hit, goal_hit = hits
     if unit_text is None:
         unit_code, unit_name = None, UNKNOWN_UNIT
         flags.append("unit_missing")
-        warnings.append(Warning_(title_line, "unit_missing", f"table {title_name!r} names no unit"))
+        warnings.append(
+            Warning_(title_line, "unit_missing", f"table {_title_name(title)!r} names no unit")
+        )
     else:
         unit_code, unit_name = _split_unit(unit_text)
-    name = clean_name(texts[name_hit[1]]) if name_hit else title_name
+    name = clean_name(texts[name_hit[1]]) if name_hit else _title_name(title)
     if not name_hit:
         flags.append("name_from_title")
     if total_hit is None:
-        raise ParseError(path, title_line, f"table {title_name!r}: no 预算数 (budget) cell")
+        raise ParseError(path, title_line, f"table {_title_name(title)!r}: no 预算数 (budget) cell")
     amounts = zero_amounts()
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     for key, hit, label in (
@@ -526,7 +543,13 @@ def _parse_project_table(
         ("fiscal", fiscal_hit, "财政资金"),
         ("other", other_hit, "其他资金"),
     ):
-        value = _amount(cells, hit[1] if hit else None, currency, path, label)
+        if hit is None or not texts[hit[1]]:
+            continue  # no cell, or a blank one: no money from that source
+        if currency == WAN and (cents := plain_cents(texts[hit[1]])) is not None:
+            # Printed plainly to the cent: already what reading and rounding would make.
+            amounts[key] = Decimal(cents)
+            continue
+        value = _amount(cells, hit[1], currency, path, label)
         if value is not None and texts[hit[1]] in _LABELS:
             value = None
         if value is not None:
