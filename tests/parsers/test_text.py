@@ -1,15 +1,21 @@
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.text import (
+    _MULTISPACE,
+    _ODD_SPACES,
     _SPACE_BETWEEN_CJK,
     _SPACE_CJK_DIGIT,
+    _cleaned,
     clean_cell,
     clean_name,
     department_key,
     join_split_words,
     name_key,
+    strip_markup,
 )
 
 
@@ -83,3 +89,62 @@ def _joined_by_patterns(text: str) -> str:
 )
 def test_join_split_words_removes_what_the_patterns_remove(text):
     assert join_split_words(text) == _joined_by_patterns(text)
+
+
+def _cleaned_by_patterns(text: str) -> str:
+    """clean_cell's reading of a cell, as its three patterns define it."""
+    return _MULTISPACE.sub(" ", _ODD_SPACES.sub(" ", strip_markup(text))).strip()
+
+
+# Pieces of cells that are not plain: every tag the pattern names (and near misses), entities
+# that unescape to markup or odd spaces, every odd space, runs of spaces and tabs.
+_CELL_PIECES = [
+    *"专项年a1<>&/;P ",
+    "<p>",
+    "</p>",
+    "<P>",
+    "<br/>",
+    "<span class='x'>",
+    "<pre>",
+    "<b>",
+    "< p>",
+    "<font",
+    "&amp;",
+    "&lt;p&gt;",
+    "&nbsp;",
+    "&#12288;",
+    "&#9;",
+    "  ",
+    "   ",
+    "\t",
+    "\u00a0",
+    "\u2002",
+    "\u2003",
+    "\u2009",
+    "\u200b",
+    "\u3000",
+    "\ufeff",
+    "\u2028",
+    "\x1c",
+]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.lists(st.sampled_from(_CELL_PIECES), max_size=16).map("".join))
+def test_a_cell_is_cleaned_as_the_patterns_clean_it(text):
+    assert _cleaned(text) == _cleaned_by_patterns(text)
+    # A plain cell's strip is what the patterns make of it too.
+    assert clean_cell.__wrapped__(text) == _cleaned_by_patterns(text)
+
+
+def test_every_sample_cell_is_cleaned_as_the_patterns_clean_it():
+    raw = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+    cells = {
+        cell
+        for path in sorted(raw.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8-sig").splitlines()
+        for cell in (line, *line.split("\t"))
+    }
+    assert any("<p>" in cell for cell in cells)
+    for cell in cells:
+        assert _cleaned(cell) == _cleaned_by_patterns(cell), cell
