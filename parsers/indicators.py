@@ -167,18 +167,22 @@ _USUAL_SHORT_FORM = re.compile(
     rf"年度指标值(?>\s*[:：]?){_USUAL_FIELD}"
 )
 # Both usual forms in one pattern, read by one match per distinct item (_usual_row): the long
-# form's two levels as one group (read by _long_head, once per distinct pair), then its name and
-# two targets; or the short form's level, name and annual target. Each field runs to its ``；``
-# at C speed (``[^；]*``) and a look-behind keeps a separator or space off its end, which spares
-# the optional group of _USUAL_FIELD (a general repeat, with its marks saved at every try); the
-# spaces and colon after a marker are taken possessively, as the atomic groups above take them.
-# Where it matches, its fields are those of _USUAL_LONG_FORM and _USUAL_SHORT_FORM
-# (tests/parsers/test_usual_cells.py holds the two to the same groups).
-_ONE_FIELD = r"[。; \t\r\n]*+([^；。;\s][^；]*(?<![。;\s]))[。; \t\r\n]*"
+# form's two levels as one group (checked and read by _long_head, once per distinct pair), then
+# its name and two targets; or the short form's level, name and annual target. Each field runs
+# to its ``；`` at C speed (``[^；]*``) and a look-behind keeps a separator or space off its end,
+# which spares the optional group of _USUAL_FIELD (a general repeat, its marks saved at every
+# try); the spaces and colon after a marker are taken possessively, as the atomic groups above
+# take them. Nearly every item prints no separator or space around a field but after the last:
+# only there are they taken, and any other item does not match (the forms above read it). Where
+# it matches with levels that _LONG_LEVELS reads, its fields are those of _USUAL_LONG_FORM and
+# _USUAL_SHORT_FORM (tests/parsers/test_usual_cells.py holds the two to the same groups).
+_ONE_FIELD = r"([^；。;\s][^；]*(?<![。;\s]))"
+_MARKER_END = r"\s*+[:：]?+"
 _USUAL_FORMS = re.compile(
-    rf"(\d{{1,2}}-[^；;\s]+；\d{{1,2}}-[^；;\s]+；){_ONE_FIELD}；"
-    rf"实施周期指标值\s*+[:：]?+{_ONE_FIELD}；年度指标值\s*+[:：]?+{_ONE_FIELD}"
-    rf"|([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_ONE_FIELD}；年度指标值\s*+[:：]?+{_ONE_FIELD}"
+    rf"(\d{{1,2}}-[^；]+；\d{{1,2}}-[^；]+；){_ONE_FIELD}；实施周期指标值{_MARKER_END}{_ONE_FIELD}"
+    rf"；年度指标值{_MARKER_END}{_ONE_FIELD}[。; \t\r\n]*"
+    rf"|([^；;:：。、\d\s\-—－]{{1,12}}?指标)[:：]{_ONE_FIELD}"
+    rf"；年度指标值{_MARKER_END}{_ONE_FIELD}[。; \t\r\n]*"
 )
 _LONG_LEVELS = re.compile(r"(\d{1,2})-([^；;\s]+)；(\d{1,2})-([^；;\s]+)；")
 _HTML_TAG = re.compile(r"</?p\b[^<>]*>|<br\s*/?>", re.IGNORECASE)
@@ -635,7 +639,8 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     _read_item, uncached.
     """
     form = _USUAL_FORMS.fullmatch(raw)
-    if form is None or not _is_plain(raw):
+    # Markup (_is_plain, written out: this runs once per distinct item).
+    if form is None or "&" in raw or ("<" in raw and _HTML_TAG.search(raw) is not None):
         return _careful_usual_row(raw)
     levels, name, period, annual, level1, short_name, short_annual = form.groups()
     if levels is not None:
@@ -643,6 +648,8 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
         if raw.count("指标值") != 2:
             return _careful_usual_row(raw)
         head = _long_head(levels)
+        if head is _ODD_LEVELS:
+            return _careful_usual_row(raw)
         period_kind = parse_target(period)[0]
     else:
         if raw.count("指标值") != 1:
@@ -652,13 +659,27 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
     if head is None or "-" in annual:
         return None
-    target = parse_target(annual)
-    kind = target[0]
+    (code1, level1, code2, level2), stored, stored_placeholder = head
+    kind, operator, value, unit, quantified, _ = parse_target(annual)
     if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
-        stored = head[2]
-    else:
-        stored = head[1]
-    return (*head[0], name, None, period, annual, *target[:5], period_kind, stored)
+        stored = stored_placeholder
+    return (
+        code1,
+        level1,
+        code2,
+        level2,
+        name,
+        None,
+        period,
+        annual,
+        kind,
+        operator,
+        value,
+        unit,
+        quantified,
+        period_kind,
+        stored,
+    )
 
 
 def _careful_usual_row(raw: str) -> tuple[Any, ...] | None:
@@ -675,15 +696,23 @@ def _is_plain(raw: str) -> bool:
     return "&" not in raw and ("<" not in raw or _HTML_TAG.search(raw) is None)
 
 
+# What _long_head gives for levels the usual long form does not read (a space or ``;`` in a name).
+_ODD_LEVELS = ((), "", "")
+
+
 @lru_cache(maxsize=1024)
 def _long_head(levels: str) -> tuple[tuple[str, ...], str, str] | None:
     """A long-form item's levels (``1-产出指标；11-数量指标；``) for _usual_row, or None.
 
     Gives the codes and names, the flags as stored without and with ``placeholder``; None
     where the item cannot stand in a usual cell (its level 1 does not open an item, or a level-2
-    name sits in its slot). Cached: a release prints a few dozen level pairs.
+    name sits in its slot); ``_ODD_LEVELS`` where the names hold what _USUAL_LONG_FORM's do not,
+    for the careful reading. Cached: a release prints a few dozen level pairs.
     """
-    code1, level1, code2, level2 = _LONG_LEVELS.fullmatch(levels).groups()
+    coded = _LONG_LEVELS.fullmatch(levels)
+    if coded is None:
+        return _ODD_LEVELS
+    code1, level1, code2, level2 = coded.groups()
     if not _opens_item(level1):
         return None
     return _head((code1, level1, code2, level2), level1, level2)

@@ -17,6 +17,7 @@ from parsers.indicators import (
     _ITEM_END,
     _ITEM_FOLLOWS,
     _LABEL,
+    _LONG_LEVELS,
     _TARGET_KIND,
     _TRIMMED_LONG_FORM,
     _TRIMMED_SHORT_FORM,
@@ -327,6 +328,8 @@ def _check_usual_row(raw: str) -> None:
     if form is not None:
         levels, name, period, annual, level1, short_name, short_annual = form.groups()
         if levels is not None:
+            if _LONG_LEVELS.fullmatch(levels) is None:
+                return  # _usual_row reads such levels the careful way (checked above)
             usual = _USUAL_LONG_FORM.fullmatch(raw)
             assert usual is not None, raw
             assert levels == raw[: usual.end(4) + 1]
