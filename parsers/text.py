@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 
 _TAG = re.compile(r"</?(?:p|br|span|div|b|strong|i|em|font)\b[^>]*>", re.IGNORECASE)
 _ODD_SPACES = re.compile(r"[\u00a0\u2002\u2003\u2009\u200b\u3000\ufeff]")
@@ -105,6 +106,24 @@ def join_split_words(text: str) -> str:
     """
     if "\u3000" in text:
         return _SPACE_CJK_DIGIT.sub("", _SPACE_BETWEEN_CJK.sub("", text))
+    words = text.split()
+    if " ".join(words) == text:
+        # Every run is one ASCII space between two words (the usual split name): str.split
+        # finds them at C speed, where the runs pattern costs some 350 instructions a
+        # character of CJK text.
+        if len(words) < 2:
+            return text
+        kept = [words[0]]
+        for before_word, word in pairwise(words):
+            before = before_word[-1]
+            after = word[0]
+            if not (
+                (_is_cjk(before) and (_is_cjk(after) or after.isdecimal()))
+                or (before.isdecimal() and _is_cjk(after))
+            ):
+                kept.append(" ")
+            kept.append(word)
+        return "".join(kept)
     pieces = _WHITESPACE_RUN.split(text)
     if len(pieces) == 1:
         return text
