@@ -667,7 +667,9 @@ def _assemble(
     kept: list[_Row] = []
     names: list[str] = []
     for row in rows:
-        if row.plain:
+        # A row is not plain for its goal or indicators (tags, joins) far more often than for
+        # its name: a plain name cell is read as one (a cell holds no tab).
+        if row.plain or is_plain(row.name):
             # clean_cell of a plain cell strips it, and clean_name then only joins words
             # across a space inside; every space but " " is unprintable (str.isprintable).
             stripped = row.name.strip()
