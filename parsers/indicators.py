@@ -838,9 +838,28 @@ def _tianjin_row(
     # them), not through _cell's cache. Its levels and value repeat and go through the caches.
     name = (name.strip() or None) if name is not None else None
     description = (description.strip() or None) if description is not None else None
-    target, target_flags = _tianjin_target(_cell(value))
+    (annual, kind, operator, number, unit, quantified, _), target_flags = _tianjin_target(
+        _cell(value)
+    )
     stored = _tianjin_flags(level1, level2, is_placeholder(name), target_flags)[1]
-    return (None, level1, None, level2, name, description, None, *target, stored)
+    # One tuple display: unpacking into it (``*target``) builds a list first.
+    return (
+        None,
+        level1,
+        None,
+        level2,
+        name,
+        description,
+        None,
+        annual,
+        kind,
+        operator,
+        number,
+        unit,
+        quantified,
+        None,
+        stored,
+    )
 
 
 def _tianjin_flag_tuples(
