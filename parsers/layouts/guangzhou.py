@@ -18,7 +18,7 @@ from bisect import bisect_right
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate, chain
-from operator import attrgetter, itemgetter, methodcaller
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from parsers.amounts import (
@@ -583,16 +583,19 @@ class _Money:
 
 
 _ZERO = zero_amounts()["bond"]
-# A whole money text printed plainly to the cent (amounts.plain_cents), one per line.
-_PLAIN_CENTS_LINE = re.compile(r"^[0-9][0-9,]{0,16}\.[0-9][0-9]$", re.MULTILINE)
-_drop_commas = methodcaller("replace", ",", "")
+# A whole money text printed plainly to the cent (amounts.plain_cents), each text opening
+# with a line break: a literal first character lets the search skip to the next one at
+# memchr speed, where a pattern opening with ^ is tried at every character.
+_PLAIN_CENTS_LINE = re.compile(r"\n([0-9][0-9,]{0,16}\.[0-9][0-9])(?=\n)")
 
 
 def _plain_amounts(rows: list[_Row]) -> dict[str, Decimal]:
     """The release's money texts that read, in 万元, as printed: blank, or plain cents."""
     texts = set(chain.from_iterable(map(attrgetter("money"), rows)))
-    plain = _PLAIN_CENTS_LINE.findall("\n".join(texts))
-    known = dict(zip(plain, map(Decimal, map(_drop_commas, plain)), strict=True))
+    plain = _PLAIN_CENTS_LINE.findall("\n" + "\n".join(texts) + "\n")
+    # The commas of all of them dropped by one replace, not one call per text.
+    numbers = "\n".join(plain).replace(",", "").split("\n") if plain else []
+    known = dict(zip(plain, map(Decimal, numbers), strict=True))
     known[""] = _ZERO
     return known
 

@@ -12,12 +12,14 @@ ParseError: on every sample and on releases built from usual and unusual rows.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.amounts import plain_cents
 from parsers.errors import ParseError
 from parsers.layouts import guangzhou
 from parsers.layouts.guangzhou import _lines_holding, parse_guangzhou
@@ -151,3 +153,19 @@ def test_every_space_but_the_ascii_one_is_unprintable():
         for code in range(0x110000)
         if chr(code).isspace() and chr(code).isprintable() and code != 0x20
     ]
+
+
+# Money texts near the plain-cents shape: commas anywhere, one or three decimals, signs,
+# spaces, full-width digits, lengths either side of plain_cents' twenty characters.
+MONEY_PIECE = st.sampled_from(["1", "0", "9", ",", ".", "00", "5", "-", " ", "１", "x", "12345"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(MONEY_PIECE, max_size=9).map("".join), max_size=12))
+def test_plain_amounts_are_the_texts_plain_cents_reads(texts):
+    rows = [guangzhou._Row(1, "", (text, "", "", ""), "", "", (), True) for text in texts]
+    expected = {text: Decimal(plain_cents(text)) for text in texts if plain_cents(text)}
+    expected[""] = guangzhou._ZERO
+    known = guangzhou._plain_amounts(rows)
+    assert known == expected
+    assert [repr(known[text]) for text in expected] == [repr(value) for value in expected.values()]
