@@ -342,9 +342,63 @@ def _table(raw: RawRelease, name: str, columns: dict[str, Any]) -> pa.Table:
     columns["source_file"] = pa.repeat(pa.scalar(raw.source_file, pa.string()), count)
     schema = arrow_schema(name)
     try:
-        return pa.Table.from_pydict(columns, schema=schema)
+        return pa.Table.from_arrays(_typed_arrays(columns, name, count), schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.table({field.name: _array(columns[field.name], field) for field in schema})
+
+
+def _typed_arrays(columns: dict[str, Any], name: str, count: int) -> list[pa.Array]:
+    """The table's columns as Arrow arrays, one conversion per type where the table is small.
+
+    Each ``pa.array`` call has a fixed cost before its first value, which for the one-row and
+    few-row tables of a release (the release itself, its units, totals and warnings) is most
+    of their cost. So the columns of one type are chained into one list, converted once and
+    sliced (a slice shares the buffer, no copy). Past ``_GROUPED_ROWS`` rows the values
+    dominate and chaining them costs more than the calls it saves, so each column is
+    converted on its own. The fields and their grouping come from ``_COLUMN_TYPES``, made once:
+    reading a schema's fields makes new Python objects, and a type's hash formats its name.
+    """
+    fields, groups = _COLUMN_TYPES[name]
+    if count > _GROUPED_ROWS:
+        return [_array_of(columns[column], kind) for column, kind in fields]
+    arrays = {}
+    for kind, names in groups:
+        if len(names) == 1:
+            arrays[names[0]] = _array_of(columns[names[0]], kind)
+            continue
+        lists = [columns[column] for column in names]
+        if any(len(values) != count for values in lists):
+            raise pa.ArrowInvalid(f"the columns of {name} differ in length")
+        chained = pa.array(list(_chained(lists)), kind)
+        for position, column in enumerate(names):
+            arrays[column] = chained.slice(position * count, count)
+    return [arrays[column] for column, _ in fields]
+
+
+def _column_types(schema: pa.Schema) -> tuple[tuple, tuple]:
+    """A table's (name, type) pairs, and its list-valued columns grouped by type."""
+    fields = tuple((field.name, field.type) for field in schema)
+    groups: dict[str, tuple[pa.DataType, list[str]]] = {}
+    for column, kind in fields:
+        if column in _ARROW_MADE:
+            groups[column] = (kind, [column])
+        else:
+            groups.setdefault(str(kind), (kind, []))[1].append(column)
+    return fields, tuple((kind, tuple(names)) for kind, names in groups.values())
+
+
+# Columns _table makes as Arrow arrays itself; never chained with the others.
+_ARROW_MADE = frozenset(
+    ("release_id", "source_file", "project_id", "indicator_id", "indicator_seq")
+)
+_COLUMN_TYPES = {name: _column_types(arrow_schema(name)) for name in TABLE_NAMES}
+
+# Above this many rows a table's columns are converted one by one (see _typed_arrays).
+_GROUPED_ROWS = 256
+
+
+def _array_of(values: Any, kind: pa.DataType) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(values, kind)
 
 
 def _array(values: Any, field: pa.Field) -> pa.Array:

@@ -1,0 +1,98 @@
+"""The release's tables converted a type at a time (release._typed_arrays) equal the plain route.
+
+Small tables chain the columns of one type into one conversion and slice it; large tables
+convert column by column. Both must give exactly what ``pa.Table.from_pydict`` gives with the
+contract's schema, on every table of every sample and of generated releases, and a value the
+contract cannot hold must still fall back to a column typed from its values.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+import parsers.release as release
+from bench.generate import generate_release
+from parsers.tables import arrow_schema
+
+RAW_DIR = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+
+
+def _captured_tables(paths: list[Path], monkeypatch) -> list[tuple[str, dict, pa.Table]]:
+    """Each table's columns as build_tables hands them over, with the table _table made."""
+    made = []
+    table = release._table
+
+    def capture(raw, name, columns):
+        given = dict(columns)
+        result = table(raw, name, columns)
+        made.append((name, given, result, raw))
+        return result
+
+    monkeypatch.setattr(release, "_table", capture)
+    for path in paths:
+        release.parse_release(path)
+    monkeypatch.undo()
+    return made
+
+
+def _plain(raw, name: str, columns: dict) -> pa.Table:
+    columns = dict(columns)
+    count = len(columns["source_line"])
+    columns["release_id"] = [raw.release_id] * count
+    columns["source_file"] = [raw.source_file] * count
+    return pa.Table.from_pydict(columns, schema=arrow_schema(name))
+
+
+def _generated(tmp_path: Path) -> list[Path]:
+    paths = []
+    for index, size in enumerate((3_000, 20_000, 60_000, 120_000, 2_000, 45_000)):
+        made = generate_release(11, index, size)
+        path = tmp_path / f"{made.release_id}.txt"
+        path.write_text(made.text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_every_table_equals_the_plain_conversion(tmp_path, monkeypatch):
+    paths = sorted(RAW_DIR.glob("*.txt")) + _generated(tmp_path)
+    made = _captured_tables(paths, monkeypatch)
+    sizes = {len(given["source_line"]) for _, given, _, _ in made}
+    # Both routes ran: tables at or under the grouping bound and tables past it.
+    assert min(sizes) <= release._GROUPED_ROWS < max(sizes)
+    assert {name for name, *_ in made} == set(release.TABLE_NAMES)
+    for name, given, result, raw in made:
+        expected = _plain(raw, name, given)
+        assert result.schema == expected.schema, name
+        assert result.equals(expected), (raw.release_id, name)
+
+
+def test_a_value_the_contract_cannot_hold_keeps_a_column_typed_from_its_values():
+    class Raw:
+        release_id = "r"
+        source_file = "r.txt"
+
+    count = 2
+    schema = arrow_schema("declared_totals")
+    columns = {
+        field.name: [None] * count
+        for field in schema
+        if field.name not in ("release_id", "source_file")
+    }
+    columns["subject"] = ["合计", "合计"]
+    columns["source_line"] = [3, 4]
+    columns["total_wan"] = [Decimal("1.1234567"), Decimal("2")]
+    table = release._table(Raw(), "declared_totals", columns)
+    assert table.schema.field("total_wan").type != schema.field("total_wan").type
+    assert table.column("subject").to_pylist() == ["合计", "合计"]
+
+
+def test_columns_of_unequal_length_are_refused_not_shifted():
+    count = 2
+    columns = {field.name: [None] * count for field in arrow_schema("budget_units")}
+    columns["unit_name_zh"] = ["甲"]
+    with pytest.raises(pa.ArrowInvalid):
+        release._typed_arrays(columns, "budget_units", count)
