@@ -593,29 +593,14 @@ def _read_item(raw: str) -> tuple[Any, ...]:
         fields = _split_guangzhou_item(_clean_html(raw))
         opens_item = plain and _ITEM_FOLLOWS.match(raw) is not None
     level1_code, level1, level2_code, level2, name, period, annual = fields
-    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    target = parse_target(annual)
     period_kind = parse_target(period)[0] if period else None
-    placeholder = kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name)
+    placeholder = target[0] == "placeholder" or period_kind == "placeholder" or is_placeholder(name)
     stored, flags, parts = _flags(level1, level2, placeholder, annual is None)
     annual_marker = raw.find("年度指标值")
+    levels = (level1_code, level1, level2_code, level2)
     return (
-        (
-            level1_code,
-            level1,
-            level2_code,
-            level2,
-            name,
-            None,
-            period,
-            annual,
-            kind,
-            operator,
-            value,
-            unit,
-            quantified,
-            period_kind,
-            stored,
-        ),
+        _guangzhou_row(levels, name, period, annual, target, period_kind, stored),
         flags,
         level1 if "level2_in_level1_slot" in parts[0] else None,
         opens_item and (annual_marker == -1 or raw.find("-", annual_marker) == -1),
@@ -659,10 +644,31 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
     if head is None or "-" in annual:
         return None
-    (code1, level1, code2, level2), stored, stored_placeholder = head
-    kind, operator, value, unit, quantified, _ = parse_target(annual)
-    if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
+    level_fields, stored, stored_placeholder = head
+    target = parse_target(annual)
+    if target[0] == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
         stored = stored_placeholder
+    return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
+
+
+def _guangzhou_row(
+    levels: tuple[str | None, str | None, str | None, str | None],
+    name: str | None,
+    period: str | None,
+    annual: str | None,
+    target: tuple[Any, ...],
+    period_kind: str | None,
+    stored: str,
+) -> tuple[Any, ...]:
+    """A Guangzhou item's ``ROW_COLUMNS`` values, in their order, written once for both readings.
+
+    A Guangzhou item prints no description; ``target`` is ``parse_target``'s reading of the
+    annual target, whose last field (the text itself) the row already holds as ``annual``.
+    One call per distinct item (both callers are cached): ~1 M instructions on the samples,
+    paid so the column order is written in one place beside ROW_COLUMNS' own.
+    """
+    code1, level1, code2, level2 = levels
+    kind, operator, value, unit, quantified, _ = target
     return (
         code1,
         level1,
