@@ -402,10 +402,8 @@ def _array_of(values: Any, kind: pa.DataType) -> pa.Array:
 
 
 def _array(values: Any, field: pa.Field) -> pa.Array:
-    if isinstance(values, pa.Array):
-        return values
     try:
-        return pa.array(values, type=field.type)
+        return _array_of(values, field.type)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.array(values)
 

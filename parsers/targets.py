@@ -224,6 +224,11 @@ class ParsedTarget(NamedTuple):
 _target = partial(tuple.__new__, ParsedTarget)
 
 
+def _words_only(kind: str, text: str | None) -> ParsedTarget:
+    """A target read from its words alone: no operator, number or unit (missing … qualitative)."""
+    return _target((kind, None, None, None, False, text))
+
+
 def normalize_target_text(text: str) -> str:
     """Fold full-width forms and trim separators so rules see one spelling.
 
@@ -260,29 +265,29 @@ def parse_target(text: str | None) -> ParsedTarget:
         The kind, operator, value and unit. Unreadable text is ``qualitative``.
     """
     if text is None or not text.strip():
-        return _target(("missing", None, None, None, False, text))
+        return _words_only("missing", text)
     folded = unicodedata.normalize("NFKC", text).strip().strip(_TRAILING_PUNCTUATION).strip()
     if not folded:
-        return _target(("missing", None, None, None, False, text))
+        return _words_only("missing", text)
     if simple := _read_simple(folded, text):
         return simple
     if _PLACEHOLDER.fullmatch(folded):
-        return _target(("placeholder", None, None, None, False, text))
+        return _words_only("placeholder", text)
     if _DIGIT.search(folded) is None:
         # No number and no date (both need a digit): rules 3 to 5 come down to the words of
         # timeliness and the change verbs, without the scans for dates and numbers.
         if _DEADLINE_WORDS.fullmatch(folded):
-            return _target(("deadline", None, None, None, False, text))
+            return _words_only("deadline", text)
         if folded.endswith(_CHANGE_VERBS):
-            return _target(("direction", None, None, None, False, text))
-        return _target(("qualitative", None, None, None, False, text))
+            return _words_only("direction", text)
+        return _words_only("qualitative", text)
     if _is_deadline(folded):
-        return _target(("deadline", None, None, None, False, text))
+        return _words_only("deadline", text)
     numeric = _parse_numeric(folded, text)
     if numeric is not None:
         return numeric
     # A number, so never a bare direction.
-    return _target(("qualitative", None, None, None, False, text))
+    return _words_only("qualitative", text)
 
 
 def _is_deadline(folded: str) -> bool:
