@@ -22,7 +22,7 @@ from parsers.budget_year import resolve_budget_year
 from parsers.detect import detect_layout
 from parsers.errors import ParseError
 from parsers.indicators import (
-    TEXT_COLUMNS,
+    ROW_COLUMNS,
     IndicatorColumns,
     guangzhou_indicator_columns,
     tianjin_indicator_columns,
@@ -122,11 +122,12 @@ def build_tables(
     budget_year = resolve_budget_year(_optional_int(sidecar.get("budget_year")), raw.lines)
     warnings = [*result.warnings, *budget_year.warnings]
     units_by_seq = {unit.seq: unit for unit in result.units}
-    unit_ids = {unit.seq: unit_id(release_id, unit) for unit in result.units}
+    unit_keys = {unit.seq: _unit_key(unit) for unit in result.units}
+    unit_ids = {seq: stable_id(release_id, key, length=12) for seq, key in unit_keys.items()}
 
     records = result.projects
     keys = [name_key(project.name_zh) for project in records]
-    project_ids = _project_ids(release_id, records, keys, units_by_seq)
+    project_ids = _project_ids(release_id, records, keys, unit_keys)
     blocks = [_indicators(project) for project in records]
     project_flags: list[str] = []
     for project, items in zip(records, blocks, strict=True):
@@ -148,7 +149,7 @@ def build_tables(
             )
         if not items.flags and project.indicators_raw_zh:
             flags = [*flags, "indicators_unparsed"]
-        project_flags.append(";".join(sorted(set(flags))))
+        project_flags.append(";".join(sorted(set(flags))) if flags else "")
     amounts = [project.amounts for project in records]
     counts = [len(items.flags) for items in blocks]
     projects: dict[str, Any] = {
@@ -239,7 +240,7 @@ def _project_ids(
     release_id: str,
     records: list[ProjectRecord],
     keys: list[str],
-    units_by_seq: dict[int, UnitRecord],
+    unit_keys: dict[int, str],
 ) -> list[str]:
     """Each project's stable id: release, unit, name key and which repeat of that name it is."""
     occurrences: dict[tuple[int, str], int] = {}
@@ -247,8 +248,7 @@ def _project_ids(
     for project, key in zip(records, keys, strict=True):
         name = (project.unit_seq, key)
         occurrence = occurrences[name] = occurrences.get(name, 0) + 1
-        unit = units_by_seq[project.unit_seq]
-        ids.append(stable_id(release_id, unit.code or name_key(unit.name_zh), key, str(occurrence)))
+        ids.append(stable_id(release_id, unit_keys[project.unit_seq], key, str(occurrence)))
     return ids
 
 
@@ -273,7 +273,7 @@ def _indicator_columns(
         "indicator_id": indicator_id,
         "indicator_seq": indicator_seq,
         "printed_number": list(_chained(items.numbers for items in blocks)),
-        **dict(zip((*TEXT_COLUMNS, "flags"), zip(*rows, strict=True), strict=True)),
+        **_row_columns(rows),
         # Tianjin rows carry their own lines; a Guangzhou cell sits on the project's line.
         "source_line": list(
             _chained(
@@ -284,6 +284,20 @@ def _indicator_columns(
     }
 
 
+def _row_columns(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """The item rows as the indicator table's ``ROW_COLUMNS``: one Arrow conversion for all.
+
+    Arrow reads the rows as one struct array, whose fields are the columns, typed by the
+    contract: no Python transposition of the rows and no conversion call per column. A value
+    the contract's type cannot hold fails the whole conversion; the columns are then handed
+    over as lists, so _table types each from its values as it does for any other table.
+    """
+    try:
+        return dict(zip(ROW_COLUMNS, pa.array(rows, _ROW_STRUCT).flatten(), strict=True))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return dict(zip(ROW_COLUMNS, zip(*rows, strict=True), strict=True))
+
+
 _chained = chain.from_iterable
 
 
@@ -292,10 +306,10 @@ _INDICATOR_NAMES = (
     "indicator_id",
     "indicator_seq",
     "printed_number",
-    *TEXT_COLUMNS,
-    "flags",
+    *ROW_COLUMNS,
     "source_line",
 )
+_ROW_STRUCT = pa.struct([arrow_schema("indicators").field(column) for column in ROW_COLUMNS])
 
 
 def _indicator_keys(
@@ -375,23 +389,29 @@ def _typed_arrays(columns: dict[str, Any], name: str, count: int) -> list[pa.Arr
     return [arrays[column] for column, _ in fields]
 
 
-def _column_types(schema: pa.Schema) -> tuple[tuple, tuple]:
+def _column_types(schema: pa.Schema, arrow_made: frozenset[str]) -> tuple[tuple, tuple]:
     """A table's (name, type) pairs, and its list-valued columns grouped by type."""
     fields = tuple((field.name, field.type) for field in schema)
     groups: dict[str, tuple[pa.DataType, list[str]]] = {}
     for column, kind in fields:
-        if column in _ARROW_MADE:
+        if column in arrow_made:
             groups[column] = (kind, [column])
         else:
             groups.setdefault(str(kind), (kind, []))[1].append(column)
     return fields, tuple((kind, tuple(names)) for kind, names in groups.values())
 
 
-# Columns _table makes as Arrow arrays itself; never chained with the others.
+# Columns build_tables makes as Arrow arrays itself; never chained with the others.
 _ARROW_MADE = frozenset(
     ("release_id", "source_file", "project_id", "indicator_id", "indicator_seq")
 )
-_COLUMN_TYPES = {name: _column_types(arrow_schema(name)) for name in TABLE_NAMES}
+_COLUMN_TYPES = {
+    name: _column_types(
+        arrow_schema(name),
+        _ARROW_MADE | frozenset(ROW_COLUMNS) if name == "indicators" else _ARROW_MADE,
+    )
+    for name in TABLE_NAMES
+}
 
 # Above this many rows a table's columns are converted one by one (see _typed_arrays).
 _GROUPED_ROWS = 256
@@ -408,9 +428,9 @@ def _array(values: Any, field: pa.Field) -> pa.Array:
         return pa.array(values)
 
 
-def unit_id(release_id: str, unit: UnitRecord) -> str:
-    """A budget unit's id: its code where printed, else its normalised name, within the release."""
-    return stable_id(release_id, unit.code or name_key(unit.name_zh), length=12)
+def _unit_key(unit: UnitRecord) -> str:
+    """A unit's code where printed, else its normalised name: its id and its projects' hash it."""
+    return unit.code or name_key(unit.name_zh)
 
 
 def _indicators(project: ProjectRecord) -> IndicatorColumns:

@@ -1,7 +1,8 @@
 """The release's tables converted a type at a time (release._typed_arrays) equal the plain route.
 
 Small tables chain the columns of one type into one conversion and slice it; large tables
-convert column by column. Both must give exactly what ``pa.Table.from_pydict`` gives with the
+convert column by column; the indicator rows are converted as one struct array
+(release._row_columns). Each must give exactly what a conversion per column gives with the
 contract's schema, on every table of every sample and of generated releases, and a value the
 contract cannot hold must still fall back to a column typed from its values.
 """
@@ -96,3 +97,39 @@ def test_columns_of_unequal_length_are_refused_not_shifted():
     columns["unit_name_zh"] = ["甲"]
     with pytest.raises(pa.ArrowInvalid):
         release._typed_arrays(columns, "budget_units", count)
+
+
+def test_indicator_rows_as_one_struct_equal_a_conversion_per_column(tmp_path, monkeypatch):
+    given = []
+    row_columns = release._row_columns
+
+    def capture(rows):
+        given.append(list(rows))
+        return row_columns(rows)
+
+    monkeypatch.setattr(release, "_row_columns", capture)
+    for path in sorted(RAW_DIR.glob("*.txt")) + _generated(tmp_path):
+        release.parse_release(path)
+    monkeypatch.undo()
+    assert len(given) >= 10
+    schema = arrow_schema("indicators")
+    for rows in given:
+        columns = release._row_columns(rows)
+        assert list(columns) == list(release.ROW_COLUMNS)
+        for position, name in enumerate(release.ROW_COLUMNS):
+            expected = pa.array([row[position] for row in rows], schema.field(name).type)
+            assert isinstance(columns[name], pa.Array), name
+            assert columns[name].equals(expected), name
+
+
+def test_indicator_rows_the_contract_cannot_hold_are_handed_over_as_values():
+    target_value = release.ROW_COLUMNS.index("target_value")
+    row = [None] * len(release.ROW_COLUMNS)
+    row[release.ROW_COLUMNS.index("flags")] = ""
+    rows = [
+        tuple(row),
+        tuple(row[:target_value] + [Decimal("95.0000001")] + row[target_value + 1 :]),
+    ]
+    columns = release._row_columns(rows)
+    assert columns["target_value"] == (None, Decimal("95.0000001"))
+    assert columns["flags"] == ("", "")
