@@ -223,68 +223,146 @@ def test_is_placeholder_rejects_real_indicator_name():
     assert not is_placeholder("汇聚数据量")
 
 
-# --- the one-match reading of the commonest shape gives what the general rules give ----------
+# --- the one-match reading of the usual shape gives what the general rules give ----------------
 
-_OPERATOR_WORDS = [
-    "",
-    "≥",
-    "≤",
-    ">",
-    "<",
-    "=",
-    ">=",
-    "<=",
-    "＞",
-    "不少于",
-    "不低于",
-    "大于",
-    "达到",
-    "达",
-]
-_OPERATOR_WORDS += ["小于或等于", "超过", "不满", "等于", "低于", "满意度", "约"]
-_UNITS = ["", "%", "％", "个", "万元", "人次", "天", "百分比", "年", "月", "个月", "平方米", "分"]
-_UNITS += ["次/年", "(个)", "元/人", "项)", "万人次以上", "台套", "小时内", "名", "km", "。"]
-_SUFFIXES = ["", "以上", "以下", "及以上", "及以下", "以内", "之内", "内", "或以上", "完成", "达标"]
-
-
-def _general(text):
-    """parse_target with the one-match reading switched off (and no cache)."""
-    original = targets._read_simple
-    targets._read_simple = lambda folded, text: None
-    try:
-        return targets.parse_target.__wrapped__(text)
-    finally:
-        targets._read_simple = original
+_SUBJECTS = ["", "满意度", "节省率", "率", "累计", "投诉率", "覆盖率提升", "不超过预算总额"]
+_SUBJECTS += ["年内完成", "年底前完成", "年内", "及时", "安全感、满意度", "每年", "。", "，", " "]
+_SUBJECTS += ["风险评估 率", "已发布(条)", "发放（次）", "约", "提高", "下降", "SM", "涉密"]
+_OPERATOR_WORDS = ["", "≥", "≤", ">", "<", "=", ">=", "<=", "＞", "不少于", "不低于", "大于"]
+_OPERATOR_WORDS += ["达到", "达", "小于或等于", "超过", "不满", "等于", "低于", "内", "以上"]
+_NUMBERS = ["95", "100", "0.5", "2024", "12024", "2024.5", "12", "1,200", "３", "7", "1.", "5 "]
+_UNITS = ["", "%", "％", "个", "万元", "人次", "天", "百分比", "年", "月", "日", "个月", "平方米"]
+_UNITS += ["分", "次/年", "(个)", "元/人", "项)", "万人次以上", "台套", "小时内", "名", "km", "。"]
+_UNITS += ["年度", "月底", "月前", "个工作日", "日历月", "元/人/年", "支摄像机租凭", "个1"]
+_SUFFIXES = ["", "以上", "以下", "及以上", "及以下", "以内", "之内", "内", "或以上", "或以下"]
+_SUFFIXES += ["及以内", "完成", "达标", "前", "以前", "。", "，得满分", " ", "以上以下"]
 
 
 @given(
+    st.sampled_from(_SUBJECTS),
     st.sampled_from(_OPERATOR_WORDS),
-    st.sampled_from(["95", "100", "0.5", "2024", "12", "1,200", "３", "7"]),
+    st.sampled_from(_NUMBERS),
     st.sampled_from(_UNITS),
     st.sampled_from(_SUFFIXES),
 )
-def test_the_one_match_reading_agrees_with_the_general_rules(operator, number, unit, suffix):
-    text = f"{operator}{number}{unit}{suffix}"
-    assert targets.parse_target.__wrapped__(text) == _general(text)
+@settings(max_examples=3000, deadline=None)
+def test_the_one_match_reading_agrees_with_the_general_rules(subject, word, number, unit, suffix):
+    text = f"{subject}{word}{number}{unit}{suffix}"
+    read = targets.parse_target.__wrapped__(text)
+    assert read == targets._read_general(text)
+    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+
+
+# Texts a shortcut could get wrong: full-width digits and signs, trimmed punctuation, brackets,
+# two numbers, dates and years, deadline words before a number, spaces, combining marks.
+_HOSTILE = [
+    "９５％",
+    "≥９５%",
+    "95%。",
+    "。95%",
+    " ≥95% ",
+    "≥95%；",
+    "≥8000（条）",
+    "≥5(个)",
+    "2项（2项基础服务）",
+    "85%≤整改率<90%扣1分",
+    "1,200个",
+    "1，200个",
+    "2024年",
+    "≥2024年",
+    "2024.5年",
+    "12024年",
+    "5年内",
+    "2024年内",
+    "12月前",
+    "≤12月",
+    "7月30日前完成",
+    "年内完成5个",
+    "年底前完成3项",
+    "年内5个",
+    "满意度≥95%以下",
+    "≤5以上",
+    "达5以上",
+    "覆盖率提升50%",
+    "累计不超过预算总额17.25万元",
+    "时间 ≤ 60",
+    "时间≤ 60",
+    "时间 60%",
+    "a\u03015%",
+    "≥5\u0301个",
+    "5個",
+    "≥95％以上",
+    "100%完成",
+    "百分比5",
+    "5百分比",
+    "≥²5",
+    "①5个",
+]
+
+
+def _generated_targets():
+    from bench.generate import TARGETS, TIANJIN_TARGETS, YEAR_TARGETS
+
+    return {*TARGETS, *TIANJIN_TARGETS, *(f"{o}{v}{u}" for o, v, u in YEAR_TARGETS)}
+
+
+def test_the_one_match_reading_agrees_on_hostile_and_generated_texts():
+    for text in [*_HOSTILE, *_generated_targets()]:
+        read = targets.parse_target.__wrapped__(text)
+        assert read == targets._read_general(text), text
+        assert list(map(type, read)) == list(map(type, targets._read_general(text))), text
 
 
 def test_the_one_match_reading_agrees_on_every_target_the_samples_print():
     from parsers.release import parse_release
 
     raw = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
+    tables = [parse_release(path).tables["indicators"] for path in raw.glob("*.txt")]
     texts = {
         text
-        for path in raw.glob("*.txt")
-        for text in parse_release(path).tables["indicators"]["annual_target_zh"].to_pylist()
+        for table in tables
+        for column in ("indicator_name_zh", "period_target_zh", "annual_target_zh")
+        for text in table[column].to_pylist()
         if text
     }
-    assert len(texts) > 500
-    read_in_one_match = [
-        t for t in texts if targets._read_simple(targets.normalize_target_text(t), t)
-    ]
-    assert len(read_in_one_match) > 200  # the shape is the common one, or the shortcut is moot
+    assert len(texts) > 1000
+    read_in_one_match = [t for t in texts if targets._USUAL.fullmatch(t)]
+    assert len(read_in_one_match) > 500  # the shape is the common one, or the shortcut is moot
     for text in texts:
-        assert targets.parse_target.__wrapped__(text) == _general(text), text
+        read = targets.parse_target.__wrapped__(text)
+        assert read == targets._read_general(text), text
+        assert list(map(type, read)) == list(map(type, targets._read_general(text))), text
+
+
+def test_the_words_around_the_number_are_read_as_the_rules_read_them():
+    # Every pair of operator word and suffix the lookup holds, with and without a unit, and
+    # every pair it leaves out goes to the subject reading, which must refuse it too.
+    for word in ("", *targets._PREFIX_BY_WORD):
+        for suffix in ("", *targets._SUFFIX_BY_WORD):
+            for unit in ("", "%", "个"):
+                text = f"{word}5{unit}{suffix}"
+                assert targets.parse_target.__wrapped__(text) == targets._read_general(text), text
+            if (word, suffix) not in targets._USUAL_HEADS:
+                assert targets._read_subject(word, "5", "", suffix, "x") is None
+
+
+_WIDE_PIECES = st.sampled_from(
+    ["，", "；", "（", "）", "：", "％", "a", "率", "5", "\u0301", "\u3099", "か", "Ａ", "。", " "]
+    + ["\u3000", "①", "²", "ｶ", "\uff9e", ",", "(", "%"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_WIDE_PIECES, min_size=0, max_size=8).map("".join))
+def test_the_cheap_fold_is_nfkc(text):
+    assert targets._nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_each_replaced_form_folds_to_one_ascii_character_alone():
+    # The ground of _nfkc: such a replacement changes no neighbour's folding.
+    for wide, narrow in targets._WIDE_PUNCTUATION:
+        assert unicodedata.normalize("NFKD", wide) == narrow
+        assert len(narrow) == 1 and narrow.isascii()
 
 
 # --- shortcuts of is_placeholder and of digit-free targets give what the full rules give ----
