@@ -87,6 +87,11 @@ _DEADLINE_WORDS = re.compile(
     r"(?:年底前|年内)(?:完成.*)?"
     r"|(?:按时|按期|如期|及时)(?:完成|完工|办结|开展|支付|交付|上线|发放|到位|验收)?(?:任务)?"
 )
+# A placeholder or the words of timeliness, by name, in one match: the two never both match (a
+# deadline opens with 年/按/如/及, a placeholder with none of them), so their order is moot.
+_WORDS_ONLY = re.compile(
+    f"(?P<placeholder>{_PLACEHOLDER.pattern})|(?P<deadline>{_DEADLINE_WORDS.pattern})"
+)
 # A year, optionally with month and day, then 底/前/完成 or nothing (``2024年10月``).
 _YEAR_DATE = re.compile(
     r"\d{4}\s*年度?(?:\s*\d{1,2}\s*月份?(?:\s*\d{1,2}\s*日)?)?\s*(?:底|末)?"
@@ -235,7 +240,8 @@ def normalize_target_text(text: str) -> str:
     Sources mix ``９５％`` and ``95%``, and items often end in ``。``; neither changes
     the meaning of the target.
     """
-    return _nfkc(text).strip().strip(_TRAILING_PUNCTUATION).strip()
+    folded = text if unicodedata.is_normalized("NFKC", text) else _nfkc(text)
+    return folded.strip().strip(_TRAILING_PUNCTUATION).strip()
 
 
 # The full-width punctuation Chinese prose prints (the only characters NFKC changed in the
@@ -249,9 +255,8 @@ def _nfkc(text: str) -> str:
 
     NFKC of a text it must change costs ~80 ns a character (3.5 µs for a sentence with a
     comma); replacing the few full-width forms present and checking the rest costs a tenth.
+    A text NFKC leaves alone holds none of them, so it comes back as it is.
     """
-    if unicodedata.is_normalized("NFKC", text):
-        return text
     for wide, narrow in _WIDE_PUNCTUATION:
         text = text.replace(wide, narrow)
     if unicodedata.is_normalized("NFKC", text):
@@ -320,17 +325,16 @@ def _read_folded(folded: str, text: str) -> ParsedTarget:
     """Rules 1 to 6 on the folded, trimmed text (``text`` is kept as printed in the result)."""
     if not folded:
         return _words_only("missing", text)
-    if _PLACEHOLDER.fullmatch(folded):
-        return _words_only("placeholder", text)
+    words = _WORDS_ONLY.fullmatch(folded)
+    if words is not None:
+        return _words_only(words.lastgroup, text)  # a placeholder, or a promise of timeliness
     if _DIGIT.search(folded) is None:
-        # No number and no date (both need a digit): rules 3 to 5 come down to the words of
-        # timeliness and the change verbs, without the scans for dates and numbers.
-        if _DEADLINE_WORDS.fullmatch(folded):
-            return _words_only("deadline", text)
+        # No number and no date (both need a digit): what is left of rules 3 to 5 are the
+        # change verbs, without the scans for dates and numbers.
         if folded.endswith(_CHANGE_VERBS):
             return _words_only("direction", text)
         return _words_only("qualitative", text)
-    if _is_deadline(folded):
+    if _is_dated(folded):
         return _words_only("deadline", text)
     numeric = _parse_numeric(folded, text)
     if numeric is not None:
@@ -345,19 +349,26 @@ def _is_deadline(folded: str) -> bool:
     Dates are checked before numbers, so ``2026年12月31日前`` is never read as the value
     2026. A date next to another number (``2024年完成5个``) is not a plain deadline.
     """
-    if _DEADLINE_WORDS.fullmatch(folded):
-        return True
+    return _DEADLINE_WORDS.fullmatch(folded) is not None or _is_dated(folded)
+
+
+def _is_dated(folded: str) -> bool:
+    """Tell whether the target is one or more dates and holds no other number."""
     if "年" not in folded and "月" not in folded:
         return False  # every date names its year (_YEAR_DATE) or its month (_MONTH_DATE)
-    dates = list(_YEAR_DATE.finditer(folded)) + list(_MONTH_DATE.finditer(folded))
+    dates = sorted(
+        date.span() for pattern in (_YEAR_DATE, _MONTH_DATE) for date in pattern.finditer(folded)
+    )
     if not dates:
         return False
-    covered = set()
-    for date in dates:
-        covered.update(range(date.start(), date.end()))
-    return not any(
-        character.isdigit() for position, character in enumerate(folded) if position not in covered
-    )
+    # A digit outside every date, looked for in the gaps between them (the dates of the two
+    # patterns may overlap): a set of covered positions cost a step per character.
+    covered_to = 0
+    for start, end in dates:
+        if start > covered_to and any(map(str.isdigit, folded[covered_to:start])):
+            return False
+        covered_to = max(covered_to, end)
+    return not any(map(str.isdigit, folded[covered_to:]))
 
 
 def _parse_numeric(folded: str, text: str) -> ParsedTarget | None:
@@ -369,10 +380,10 @@ def _parse_numeric(folded: str, text: str) -> ParsedTarget | None:
     if "(" in folded:  # both patterns need one
         folded = _BRACKETED.sub("", _BRACKETED_UNIT.sub(r"\1\2", folded))
     without_brackets = folded.strip()
-    numbers = list(_NUMBER.finditer(without_brackets))
-    if len(numbers) != 1:
-        return None
-    match = numbers[0]
+    numbers = _NUMBER.finditer(without_brackets)
+    match = next(numbers, None)
+    if match is None or next(numbers, None) is not None:
+        return None  # a scoring rule is given up on at its second number, not read to the end
     if _YEAR.match(without_brackets, match.start()):
         return None
     value = Decimal(match.group().replace(",", ""))

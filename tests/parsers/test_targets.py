@@ -395,7 +395,7 @@ def _rules_in_full(text):
         return ParsedTarget("missing", text=text)
     if targets._PLACEHOLDER.fullmatch(folded):
         return ParsedTarget("placeholder", text=text)
-    if targets._is_deadline(folded):
+    if targets._DEADLINE_WORDS.fullmatch(folded) or _dated_in_full(folded):
         return ParsedTarget("deadline", text=text)
     numeric = targets._parse_numeric(folded, text)
     if numeric is not None:
@@ -533,3 +533,35 @@ def test_a_text_without_year_or_month_holds_no_date(folded):
 def test_targets_are_parsed_targets():
     for text in (None, "", "涉密", "≥95%", "满意度提升5%", "按时完成", "2026年底前", "好"):
         assert type(targets.parse_target.__wrapped__(text)) is ParsedTarget
+
+
+def _dated_in_full(folded):
+    """_is_deadline's date rule as first written: every position a date covers, then the rest."""
+    dates = list(targets._YEAR_DATE.finditer(folded)) + list(targets._MONTH_DATE.finditer(folded))
+    if not dates:
+        return False
+    covered = set()
+    for date in dates:
+        covered.update(range(date.start(), date.end()))
+    return not any(c.isdigit() for position, c in enumerate(folded) if position not in covered)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_DATE_PIECES | st.sampled_from(["²", "①", "\u0661", "a"]), max_size=9).map("".join))
+def test_dates_found_by_their_gaps_agree_with_covered_positions(folded):
+    assert targets._is_dated(folded) == _dated_in_full(folded)
+    assert targets._is_deadline(folded) == (
+        targets._DEADLINE_WORDS.fullmatch(folded) is not None or _dated_in_full(folded)
+    )
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES | _DATE_PIECES, min_size=0, max_size=8).map("".join))
+def test_one_match_for_placeholder_and_timeliness_agrees_with_the_two_patterns(text):
+    words = targets._WORDS_ONLY.fullmatch(text)
+    placeholder = targets._PLACEHOLDER.fullmatch(text) is not None
+    deadline = targets._DEADLINE_WORDS.fullmatch(text) is not None
+    assert not (placeholder and deadline)
+    assert (words.lastgroup if words else None) == (
+        "placeholder" if placeholder else "deadline" if deadline else None
+    )
