@@ -635,20 +635,45 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
         head = _long_head(levels)
         if head is _ODD_LEVELS:
             return _careful_usual_row(raw)
-        period_kind = parse_target(period)[0]
     else:
         if raw.count("指标值") != 1:
             return _careful_usual_row(raw)
         head = _short_head(level1)
-        name, annual, period, period_kind = short_name, short_annual, None, None
+        name, annual = short_name, short_annual  # period: None, the short form prints none
     # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
     if head is None or "-" in annual:
         return None
-    level_fields, stored, stored_placeholder = head
-    target = parse_target(annual)
-    if target[0] == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
+    (code1, level1, code2, level2), stored, stored_placeholder = head
+    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    # Most long items print the same text for both targets (the samples: 461 of 556): one read.
+    if period is None:
+        period_kind = None
+    elif period == annual:
+        period_kind = kind
+    else:
+        period_kind = parse_target(period)[0]
+    if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
         stored = stored_placeholder
-    return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
+    # _guangzhou_row's tuple written out: this runs once per distinct item of every release,
+    # and the call cost a tenth of the item (tests/parsers/test_usual_cells.py holds the two
+    # readings to the same rows, so the order stays ROW_COLUMNS').
+    return (
+        code1,
+        level1,
+        code2,
+        level2,
+        name,
+        None,
+        period,
+        annual,
+        kind,
+        operator,
+        value,
+        unit,
+        quantified,
+        period_kind,
+        stored,
+    )
 
 
 def _guangzhou_row(
