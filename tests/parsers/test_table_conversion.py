@@ -1,7 +1,8 @@
 """The release's tables converted a type at a time (release._typed_arrays) equal the plain route.
 
-Small tables chain the columns of one type into one conversion and slice it; large tables
-convert column by column; the indicator rows are converted as one struct array
+Tables of a handful of rows are converted as one struct array of their rows; small tables chain
+the columns of one type into one conversion and slice it; large tables convert column by column;
+the indicator rows are converted as one struct array
 (release._row_columns). Each must give exactly what a conversion per column gives with the
 contract's schema, on every table of every sample and of generated releases, and a value the
 contract cannot hold must still fall back to a column typed from its values.
@@ -62,8 +63,10 @@ def test_every_table_equals_the_plain_conversion(tmp_path, monkeypatch):
     paths = sorted(RAW_DIR.glob("*.txt")) + _generated(tmp_path)
     made = _captured_tables(paths, monkeypatch)
     sizes = {len(given["source_line"]) for _, given, _, _ in made}
-    # Both routes ran: tables at or under the grouping bound and tables past it.
-    assert min(sizes) <= release._GROUPED_ROWS < max(sizes)
+    # Every route ran: rows as a struct, columns grouped by type, and column by column.
+    assert min(sizes) <= release._ROWS_AS_STRUCT
+    assert any(release._ROWS_AS_STRUCT < size <= release._GROUPED_ROWS for size in sizes)
+    assert max(sizes) > release._GROUPED_ROWS
     assert {name for name, *_ in made} == set(release.TABLE_NAMES)
     for name, given, result, raw in made:
         expected = _plain(raw, name, given)
@@ -91,12 +94,18 @@ def test_a_value_the_contract_cannot_hold_keeps_a_column_typed_from_its_values()
     assert table.column("subject").to_pylist() == ["合计", "合计"]
 
 
-def test_columns_of_unequal_length_are_refused_not_shifted():
-    count = 2
+@pytest.mark.parametrize("count", [2, release._ROWS_AS_STRUCT + 1])
+def test_columns_of_unequal_length_are_refused_not_shifted(count):
+    class Raw:
+        release_id = "r"
+        source_file = "r.txt"
+
     columns = {field.name: [None] * count for field in arrow_schema("budget_units")}
     columns["unit_name_zh"] = ["甲"]
     with pytest.raises(pa.ArrowInvalid):
-        release._typed_arrays(columns, "budget_units", count)
+        release._typed_arrays(dict(columns), "budget_units", count)
+    with pytest.raises(pa.ArrowInvalid):
+        release._table(Raw(), "budget_units", columns)
 
 
 def test_indicator_rows_as_one_struct_equal_a_conversion_per_column(tmp_path, monkeypatch):
