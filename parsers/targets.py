@@ -273,7 +273,13 @@ def is_placeholder(text: str | None) -> bool:
     ``parse_target(text).kind == "placeholder"``; names are asked too, and nearly every name
     holds an ideograph no placeholder has (``_OTHER_IDEOGRAPH``), which settles it unfolded.
     """
-    if text is None or _OTHER_IDEOGRAPH.search(text):
+    if text is None:
+        return False
+    # Most names open with such an ideograph: two comparisons settle them without the search.
+    first = text[:1]
+    if "\u4e00" <= first <= "\u9fff" and first not in _PLACEHOLDER_IDEOGRAPHS:
+        return False
+    if _OTHER_IDEOGRAPH.search(text):
         return False
     folded = normalize_target_text(text)
     return bool(folded) and _PLACEHOLDER.fullmatch(folded) is not None

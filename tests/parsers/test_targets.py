@@ -565,3 +565,13 @@ def test_one_match_for_placeholder_and_timeliness_agrees_with_the_two_patterns(t
     assert (words.lastgroup if words else None) == (
         "placeholder" if placeholder else "deadline" if deadline else None
     )
+
+
+def test_a_name_settled_by_its_first_character_agrees_with_the_full_reading():
+    # The first-character test and the ideograph search must draw the same line, at both ends
+    # of the range and on the nine ideographs a placeholder may hold.
+    edges = ["\u4dff", "\u4e00", "\u9fff", "\ua000", "⽬", *targets._PLACEHOLDER_IDEOGRAPHS]
+    for first in edges:
+        for rest in ("", "涉密", "...", "项目名称", " ", "SM"):
+            text = first + rest
+            assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text), text
