@@ -16,7 +16,9 @@ There is no department line and no 合计: the department is the one behind the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress
@@ -91,14 +93,12 @@ class _Cells:
         return len(self.texts)
 
 
-def _is_bond_table(block: str, cells: _Cells) -> bool:
+def _is_bond_table(cells: _Cells) -> bool:
     """Whether a table is a special-bond table: a cell opens with 资金来源.
 
-    A cell holds 资金来源 only if its lines do (or an entity decodes to it), so one search of
-    the table's text rules out nearly every table before any cell is looked at.
+    A cell holds 资金来源 only if its lines do (or an entity decodes to it): the caller asks
+    only for a table whose text holds one or the other.
     """
-    if "资金来源" not in block and "&" not in block:
-        return False
     return any(
         text.startswith("资金来源") or text == "项目资金来源及落实情况" for text in cells.texts
     )
@@ -194,6 +194,169 @@ def _join_cells(line: str) -> str:
     return " ".join(part for part in (clean_cell(p) for p in line.split("\t")) if part)
 
 
+# A line that neither opens with a tab nor is empty (a continuation of the cell above, or
+# spaces alone), found after its line break: a pattern opening with a literal character is
+# skipped to at memchr speed, not tried at every character.
+_LINE_NOT_TAB_LED = re.compile(r"\n[^\t\n]")
+# What is_plain looks for: a line holding one needs clean_cell, not only a strip.
+NOT_PLAIN = ("<", "&", "\u3000", "\u00a0", "  ", "\u2002", "\u2003", "\u2009", "\u200b", "\ufeff")
+
+
+def _release_cells(
+    lines: tuple[str, ...], text: str, tables: tuple[tuple[int, int, int, int], ...]
+) -> Iterator[_Cells]:
+    """Every table's cells, read from the release's lines in one pass (what _cells gives).
+
+    Nearly every line is empty or a tab and one plain cell, whose text is the line stripped:
+    filter, compress and map read the whole release so at C speed, and a table's cells are
+    then a slice, found by its lines. Two counts on its text tell a table of such lines
+    alone (as many tabs, and tabs after a line break, as cells); in any other only the lines
+    of another kind are read one by one (_with_odd_lines), and the lines between them sliced.
+    tests/parsers/test_tianjin_cells.py holds this to _cells table by table.
+    """
+    numbers = list(compress(range(1, len(lines) + 1), lines))
+    texts = list(map(str.strip, filter(None, lines)))
+    not_plain = _tables_holding(text, tables, NOT_PLAIN)
+    end_cell = 0
+    for index, (start, end, text_start, text_end) in enumerate(tables):
+        # The cells on lines start + 2 (the line after the title, numbered from 1) to end.
+        first_cell = bisect_left(numbers, start + 2, end_cell)
+        end_cell = bisect_left(numbers, end + 1, first_cell)
+        count = end_cell - first_cell
+        # The line break before the first line is the title's own (text_start - 1).
+        tab_led = text.count("\n\t", text_start - 1, text_end) if count else 0
+        tabs = text.count("\t", text_start, text_end) if count else 0
+        table_plain = index not in not_plain
+        if tab_led == count and tabs == count and table_plain:
+            yield _Cells(texts[first_cell:end_cell], numbers[first_cell:end_cell])
+            continue
+        odd_lines = _odd_line_starts(
+            text[text_start:text_end],
+            continuations=tab_led != count,
+            inner_tabs=tabs != tab_led,
+            not_plain=not table_plain,
+        )
+        yield _with_odd_lines(
+            texts[first_cell:end_cell],
+            numbers[first_cell:end_cell],
+            lines,
+            text,
+            start,
+            text_start,
+            odd_lines,
+            tab_led > 0,
+        )
+
+
+def _tables_holding(
+    text: str, tables: tuple[tuple[int, int, int, int], ...], needles: tuple[str, ...]
+) -> set[int]:
+    """The tables whose text holds one of ``needles``: one search of the release per needle.
+
+    Past a hit the search resumes at the end of its table, so a needle costs one scan of the
+    text, where each table's text searched for every needle cost a call per table and needle.
+    """
+    body_starts = [table[2] for table in tables]
+    holding = set()
+    for needle in needles:
+        position = text.find(needle)
+        while position != -1:
+            index = bisect_right(body_starts, position) - 1
+            if index >= 0 and position + len(needle) <= tables[index][3]:
+                holding.add(index)
+                position = text.find(needle, tables[index][3])
+            else:
+                position = text.find(needle, position + 1)
+    return holding
+
+
+def _odd_line_starts(
+    block_text: str, *, continuations: bool, inner_tabs: bool, not_plain: bool
+) -> list[int]:
+    """Where each line of a table's text that is not a tab and one plain cell starts.
+
+    Only what the counts said is there is searched for: lines not led by a tab, tabs inside
+    a line, and what clean_cell removes.
+    """
+    starts = set()
+    if continuations:
+        if block_text[:1] not in ("\t", "\n", ""):
+            starts.add(0)
+        starts.update(match.start() + 1 for match in _LINE_NOT_TAB_LED.finditer(block_text))
+    if inner_tabs:
+        # With each line-opening tab made a space (positions kept), every tab left is one.
+        marked = block_text.replace("\n\t", "\n ")
+        if marked[:1] == "\t":
+            marked = " " + marked[1:]
+        starts.update(_lines_holding(block_text, marked, "\t"))
+    if not_plain:
+        for needle in NOT_PLAIN:
+            starts.update(_lines_holding(block_text, block_text, needle))
+    return sorted(starts)
+
+
+def _lines_holding(text: str, searched: str, needle: str) -> list[int]:
+    """Where each line of ``text`` on which ``searched`` (as long) holds ``needle`` starts."""
+    starts = []
+    position = searched.find(needle)
+    while position != -1:
+        line_start = text.rfind("\n", 0, position) + 1
+        starts.append(line_start)
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            break
+        position = searched.find(needle, line_end)
+    return starts
+
+
+def _with_odd_lines(
+    texts: list[str],
+    numbers: list[int],
+    lines: tuple[str, ...],
+    text: str,
+    start: int,
+    text_start: int,
+    odd_lines: list[int],
+    tab_led: bool,
+) -> _Cells:
+    """A table's cells where some lines are not a tab and one plain cell.
+
+    ``texts`` and ``numbers`` are the table's non-empty lines, stripped, and their numbers;
+    each odd line (by its start in the table's text) is read as _cells reads it, the lines
+    between kept as they are. ``tab_led``: some line of the table opens with a tab.
+    """
+    table_texts: list[str] = []
+    table_numbers: list[int] = []
+    cell = 0
+    line = start + 2
+    counted_to = text_start
+    for line_start in odd_lines:
+        line += text.count("\n", counted_to, text_start + line_start)
+        counted_to = text_start + line_start
+        # The odd line's own place among the non-empty lines (it is one, not being empty).
+        at = bisect_left(numbers, line, cell)
+        table_texts += texts[cell:at]
+        table_numbers += numbers[cell:at]
+        cell = at + 1
+        printed = lines[line - 1]
+        if printed[:1] == "\t":
+            if printed.find("\t", 1) != -1:
+                table_texts.append(_join_cells(printed))
+            else:
+                table_texts.append(clean_cell(printed[1:]))
+            table_numbers.append(line)
+        elif not printed.strip():
+            continue
+        elif tab_led and table_texts:
+            table_texts[-1] = f"{table_texts[-1]}\n{clean_cell(printed)}"
+        else:
+            table_texts.append(_join_cells(printed))
+            table_numbers.append(line)
+    table_texts += texts[cell:]
+    table_numbers += numbers[cell:]
+    return _Cells(table_texts, table_numbers)
+
+
 def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -> LayoutResult:
     """Extract units and projects (with indicator rows) from a Tianjin-layout release.
 
@@ -213,11 +376,13 @@ def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -
     projects: list[ProjectRecord] = []
     departments: list[str] = []
     currencies: Counter[str] = Counter()
-    for start, end, text_start, text_end in tables:
-        block = lines[start + 1 : end]
-        block_text = text[text_start:text_end]
-        cells = _cells(block, block_text, start + 2)
-        if _is_bond_table(block_text, cells):
+    # A bond table's text holds 资金来源 (or an entity that may decode to it): one search of
+    # the release names the few tables to look at.
+    maybe_bonds = _tables_holding(text, tables, ("资金来源", "&"))
+    for index, ((start, end, _, _), cells) in enumerate(
+        zip(tables, _release_cells(lines, text, tables), strict=True)
+    ):
+        if index in maybe_bonds and _is_bond_table(cells):
             record = _parse_bond_table(
                 cells, _title_name(lines[start]), start + 1, end, path, warnings, departments
             )
