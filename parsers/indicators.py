@@ -643,8 +643,9 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
     if head is None or "-" in annual:
         return None
-    (code1, level1, code2, level2), stored, stored_placeholder = head
-    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    level_fields, stored, stored_placeholder = head
+    target = parse_target(annual)
+    kind = target[0]
     # Most long items print the same text for both targets (the samples: 461 of 556): one read.
     if period is None:
         period_kind = None
@@ -654,26 +655,7 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
         period_kind = parse_target(period)[0]
     if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
         stored = stored_placeholder
-    # _guangzhou_row's tuple written out: this runs once per distinct item of every release,
-    # and the call cost a tenth of the item (tests/parsers/test_usual_cells.py holds the two
-    # readings to the same rows, so the order stays ROW_COLUMNS').
-    return (
-        code1,
-        level1,
-        code2,
-        level2,
-        name,
-        None,
-        period,
-        annual,
-        kind,
-        operator,
-        value,
-        unit,
-        quantified,
-        period_kind,
-        stored,
-    )
+    return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
 
 
 def _guangzhou_row(

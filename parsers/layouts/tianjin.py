@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from itertools import compress
@@ -173,21 +173,38 @@ def _cells(block: tuple[str, ...], block_text: str, first_line: int) -> _Cells:
     texts: list[str] = []
     numbers: list[int] = []
     for number, line in enumerate(block, start=first_line):
-        if line[:1] == "\t":
-            # The common one-cell line skips split and join.
-            if line.find("\t", 1) != -1:
-                texts.append(_join_cells(line))
-            else:
-                texts.append(read_cell(line[1:]))
-            numbers.append(number)
-        elif not line.strip():
-            continue
-        elif tab_led and texts:
-            texts[-1] = f"{texts[-1]}\n{clean_cell(line)}"
-        else:
-            texts.append(_join_cells(line))
-            numbers.append(number)
+        _read_line(line, number, texts, numbers, tab_led, read_cell)
     return _Cells(texts, numbers)
+
+
+def _read_line(
+    line: str,
+    number: int,
+    texts: list[str],
+    numbers: list[int],
+    tab_led: bool,
+    read_cell: Callable[[str], str] = clean_cell,
+) -> None:
+    """Add one printed line to a table's cells, for _cells and for the odd lines of _release_cells.
+
+    A tab-led line is a cell (its tabs joined), a blank line none, any other line continues the
+    cell above where the table's lines are tab-led, else is a cell of its own. ``read_cell``
+    cleans a one-cell line's text.
+    """
+    if line[:1] == "\t":
+        # The common one-cell line skips split and join.
+        if line.find("\t", 1) != -1:
+            texts.append(_join_cells(line))
+        else:
+            texts.append(read_cell(line[1:]))
+        numbers.append(number)
+    elif not line.strip():
+        return
+    elif tab_led and texts:
+        texts[-1] = f"{texts[-1]}\n{clean_cell(line)}"
+    else:
+        texts.append(_join_cells(line))
+        numbers.append(number)
 
 
 def _join_cells(line: str) -> str:
@@ -338,20 +355,7 @@ def _with_odd_lines(
         table_texts += texts[cell:at]
         table_numbers += numbers[cell:at]
         cell = at + 1
-        printed = lines[line - 1]
-        if printed[:1] == "\t":
-            if printed.find("\t", 1) != -1:
-                table_texts.append(_join_cells(printed))
-            else:
-                table_texts.append(clean_cell(printed[1:]))
-            table_numbers.append(line)
-        elif not printed.strip():
-            continue
-        elif tab_led and table_texts:
-            table_texts[-1] = f"{table_texts[-1]}\n{clean_cell(printed)}"
-        else:
-            table_texts.append(_join_cells(printed))
-            table_numbers.append(line)
+        _read_line(lines[line - 1], line, table_texts, table_numbers, tab_led)
     table_texts += texts[cell:]
     table_numbers += numbers[cell:]
     return _Cells(table_texts, table_numbers)
