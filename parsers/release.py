@@ -352,16 +352,17 @@ def _table(raw: RawRelease, name: str, columns: dict[str, Any]) -> pa.Table:
     refuses the release, naming the value, rather than the parser failing on it.
     """
     count = len(columns["source_line"])
+    if count <= _ROWS_AS_STRUCT and name in _ROW_STRUCTS:
+        try:
+            return _table_of_rows(raw, name, columns)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+            pass  # the column routes below find the column at fault, or refuse unequal columns
+    columns["release_id"] = pa.repeat(pa.scalar(raw.release_id, pa.string()), count)
+    columns["source_file"] = pa.repeat(pa.scalar(raw.source_file, pa.string()), count)
     schema = arrow_schema(name)
     try:
-        if count <= _ROWS_AS_STRUCT and name in _ROW_STRUCTS:
-            return _table_of_rows(raw, name, columns)
-        columns["release_id"] = pa.repeat(pa.scalar(raw.release_id, pa.string()), count)
-        columns["source_file"] = pa.repeat(pa.scalar(raw.source_file, pa.string()), count)
         return pa.Table.from_arrays(_typed_arrays(columns, name, count), schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
-        columns["release_id"] = pa.repeat(pa.scalar(raw.release_id, pa.string()), count)
-        columns["source_file"] = pa.repeat(pa.scalar(raw.source_file, pa.string()), count)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pa.table({field.name: _array(columns[field.name], field) for field in schema})
 
 

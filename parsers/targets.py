@@ -349,17 +349,12 @@ def _read_folded(folded: str, text: str) -> ParsedTarget:
     return _words_only("qualitative", text)
 
 
-def _is_deadline(folded: str) -> bool:
-    """Tell whether the target is a date or a promise of timeliness.
+def _is_dated(folded: str) -> bool:
+    """Tell whether the target is one or more dates and holds no other number.
 
     Dates are checked before numbers, so ``2026年12月31日前`` is never read as the value
     2026. A date next to another number (``2024年完成5个``) is not a plain deadline.
     """
-    return _DEADLINE_WORDS.fullmatch(folded) is not None or _is_dated(folded)
-
-
-def _is_dated(folded: str) -> bool:
-    """Tell whether the target is one or more dates and holds no other number."""
     if "年" not in folded and "月" not in folded:
         return False  # every date names its year (_YEAR_DATE) or its month (_MONTH_DATE)
     dates = sorted(

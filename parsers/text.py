@@ -29,6 +29,12 @@ def strip_markup(text: str) -> str:
     return html.unescape(without_tags)
 
 
+# What is_plain looks for, as a tuple for callers that search for each (a line holding one
+# needs clean_cell, not only a strip); is_plain writes the tests out for speed, and
+# tests/parsers/test_tianjin_cells.py holds the two to the same answer.
+NOT_PLAIN = ("<", "&", "\u3000", "\u00a0", "  ", "\u2002", "\u2003", "\u2009", "\u200b", "\ufeff")
+
+
 def is_plain(text: str) -> bool:
     """Whether no cell of ``text`` needs more cleaning than its ends stripped, tabs aside.
 

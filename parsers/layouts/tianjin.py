@@ -44,7 +44,7 @@ from parsers.model import (
     Warning_,
     zero_amounts,
 )
-from parsers.text import clean_cell, clean_name, is_plain
+from parsers.text import NOT_PLAIN, clean_cell, clean_name, is_plain
 
 LAYOUT = "tianjin_tables"
 
@@ -215,8 +215,6 @@ def _join_cells(line: str) -> str:
 # spaces alone), found after its line break: a pattern opening with a literal character is
 # skipped to at memchr speed, not tried at every character.
 _LINE_NOT_TAB_LED = re.compile(r"\n[^\t\n]")
-# What is_plain looks for: a line holding one needs clean_cell, not only a strip.
-NOT_PLAIN = ("<", "&", "\u3000", "\u00a0", "  ", "\u2002", "\u2003", "\u2009", "\u200b", "\ufeff")
 
 
 def _release_cells(

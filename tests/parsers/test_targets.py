@@ -524,7 +524,7 @@ _DATE_PIECES = st.sampled_from(
     ).map("".join)
 )
 def test_a_text_without_year_or_month_holds_no_date(folded):
-    # _is_deadline answers no for such a text before running the date patterns: this is the
+    # _is_dated answers no for such a text before running the date patterns: this is the
     # ground it stands on, checked on the patterns themselves.
     assert targets._YEAR_DATE.search(folded) is None
     assert targets._MONTH_DATE.search(folded) is None
@@ -536,7 +536,7 @@ def test_targets_are_parsed_targets():
 
 
 def _dated_in_full(folded):
-    """_is_deadline's date rule as first written: every position a date covers, then the rest."""
+    """The date rule as first written: every position a date covers, then the rest."""
     dates = list(targets._YEAR_DATE.finditer(folded)) + list(targets._MONTH_DATE.finditer(folded))
     if not dates:
         return False
@@ -550,9 +550,6 @@ def _dated_in_full(folded):
 @given(st.lists(_DATE_PIECES | st.sampled_from(["²", "①", "\u0661", "a"]), max_size=9).map("".join))
 def test_dates_found_by_their_gaps_agree_with_covered_positions(folded):
     assert targets._is_dated(folded) == _dated_in_full(folded)
-    assert targets._is_deadline(folded) == (
-        targets._DEADLINE_WORDS.fullmatch(folded) is not None or _dated_in_full(folded)
-    )
 
 
 @settings(max_examples=3000, deadline=None)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_release
-from parsers.layouts.tianjin import NOT_PLAIN, _cells, _release_cells, _table_spans
+from parsers.layouts.tianjin import _cells, _release_cells, _table_spans
 from parsers.reader import read_release
-from parsers.text import is_plain
+from parsers.text import NOT_PLAIN, is_plain
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 
