@@ -2,8 +2,9 @@
 
 The definition: ``<project id>-<seq:03d>``, seq counting a project's indicators from 1. The
 ids are built from one id and one count per project, and the padded numbers come from a table
-made at import for 0–999, so a project past 999 indicators takes another route: both are held
-here to an f-string per indicator.
+made at import for 0–999: ids of one width (stable_id's) and numbers under 1000 are written as
+fixed-width bytes, and a project past 999 indicators or ids of unequal width take Arrow's join:
+both routes are held here to an f-string per indicator.
 """
 
 from __future__ import annotations
@@ -28,6 +29,24 @@ def _defined(project_ids: list[str], counts: list[int]) -> tuple[list[str], list
 def test_indicator_keys_match_their_definition(counts: list[int]) -> None:
     project_ids = [f"p{index:015d}" for index in range(len(counts))]
     project, ids, seq = _indicator_keys(project_ids, counts)
+    for made in (project, ids, seq):
+        made.validate(full=True)  # offsets and UTF-8 of the bytes written by numpy
+    expected_project, expected_ids, expected_seq = _defined(project_ids, counts)
+    assert project.to_pylist() == expected_project
+    assert ids.to_pylist() == expected_ids
+    assert seq.to_pylist() == expected_seq
+
+
+@pytest.mark.parametrize(
+    "project_ids",
+    [["p1", "p000000000000002"], ["项目一号", "项目二号"], ["a", "b"]],
+    ids=["unequal-widths", "not-ascii", "one-character"],
+)
+def test_ids_not_of_stable_ids_shape_keep_their_definition(project_ids: list[str]) -> None:
+    counts = [2, 3]
+    project, ids, seq = _indicator_keys(project_ids, counts)
+    for made in (project, ids, seq):
+        made.validate(full=True)  # offsets and UTF-8 of the bytes written by numpy
     expected_project, expected_ids, expected_seq = _defined(project_ids, counts)
     assert project.to_pylist() == expected_project
     assert ids.to_pylist() == expected_ids
