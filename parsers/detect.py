@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from parsers.errors import ParseError
@@ -17,6 +18,9 @@ EXPECTED = (
 )
 _TIANJIN_LABELS = frozenset({"项目名称", "预算数", "项目资金来源及落实情况"})
 _HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<table")
+# The markers in any case: what searching the lowered head finds (their letters have no other
+# upper or lower form), without lowering a Guangzhou head whose cells hold <br>.
+_HTML_MARKER = re.compile("|".join(map(re.escape, _HTML_MARKERS)), re.IGNORECASE)
 
 
 def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -> str:
@@ -25,14 +29,13 @@ def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -
     ``text`` is the lines joined by newlines, where the caller has it (RawRelease.text).
     """
     head = "\n".join(lines[:50])
-    # Every marker holds "<", and no character lowercases to one: most heads need no lower().
-    if "<" in head:
-        lowered = head.lower()
-        if any(marker in lowered for marker in _HTML_MARKERS) and "绩效" not in lowered:
-            raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
+    if _HTML_MARKER.search(head) and "绩效" not in head:
+        raise ParseError(path, 1, f"file is an HTML page, not an extracted table; {EXPECTED}")
     if text is None:
         text = "\n".join(lines)
-    if _has_header_row(text):
+    # A Guangzhou header row opens its release: the head settles most of them without the
+    # whole text's replace (_has_header_row); any header row further down still counts.
+    if _has_header_row(head) or _has_header_row(text):
         return GUANGZHOU
     tables = split_tables(lines, text)
     if tables:
