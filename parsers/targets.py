@@ -189,10 +189,26 @@ _WORD_OPERATORS = tuple(
 # before 等于), so the first word a text ends with is the longest; tests/parsers/test_targets.py
 # holds the order to that.
 _PREFIX_BY_WORD = dict(_PREFIX_OPERATORS)
-_LONGEST_PREFIX = max(map(len, _PREFIX_BY_WORD))
+# The lengths of the operator words ending in each character, longest first: a text's last
+# character tells which of its endings can be an operator word, and most subjects end in none.
+_PREFIX_LENGTHS = {
+    last: tuple(sorted({len(word) for word in _PREFIX_BY_WORD if word[-1] == last}, reverse=True))
+    for last in {word[-1] for word in _PREFIX_BY_WORD}
+}
 # Whether any comparative word occurs at all, before they are looked for one by one.
 _ANY_WORD_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in _WORD_OPERATORS))
 _BRACKETED_UNIT = re.compile(r"(\d)\s*\(([^()\d]{1,4})\)")
+
+
+def _unbracketed_unit(unit: re.Match) -> str:
+    r"""``≥8000(条)`` as ``≥8000条``: ``_BRACKETED_UNIT``'s replacement ``\1\2`` as a function.
+
+    ``re.sub`` hands a template string to a Python helper on every call, found or not (~1.5 µs);
+    a function is only called for a match.
+    """
+    return unit[1] + unit[2]
+
+
 _BRACKETED = re.compile(r"\([^()]*\)")
 _DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[,，;；、:]")
@@ -304,6 +320,10 @@ def parse_target(text: str | None) -> ParsedTarget:
     if text is None:
         return _words_only("missing", text)
     match = _USUAL.fullmatch(text)
+    if match is None and unicodedata.is_normalized("NFKC", text):
+        words = _USUAL_WORDS.fullmatch(text)
+        if words is not None:
+            return _words_only(_WORD_KINDS[words.lastindex or 0], text)
     # The pattern keeps spaces and the trimmed punctuation off both ends, so a text it matches
     # that NFKC leaves alone is its own folded form.
     if match is None or not unicodedata.is_normalized("NFKC", text):
@@ -379,7 +399,7 @@ def _parse_numeric(folded: str, text: str) -> ParsedTarget | None:
     single number is read.
     """
     if "(" in folded:  # both patterns need one
-        folded = _BRACKETED.sub("", _BRACKETED_UNIT.sub(r"\1\2", folded))
+        folded = _BRACKETED.sub("", _BRACKETED_UNIT.sub(_unbracketed_unit, folded))
     without_brackets = folded.strip()
     numbers = _NUMBER.finditer(without_brackets)
     match = next(numbers, None)
@@ -411,9 +431,11 @@ def _split_prefix_operator(before: str) -> tuple[str | None, str]:
 
     The operator right before the number is the first word of ``_PREFIX_OPERATORS`` that the
     text ends with, which is the longest such word (``_PREFIX_BY_WORD``), found by looking up
-    the text's last five, four ... one characters instead of trying every word in turn.
+    the text's endings of the lengths such words have (``_PREFIX_LENGTHS``) instead of trying
+    every word in turn. An ending longer than the text is the whole text: if that is a word, it
+    is the longest the text ends with.
     """
-    for length in range(min(_LONGEST_PREFIX, len(before)), 0, -1):
+    for length in _PREFIX_LENGTHS.get(before[-1:], ()):
         operator = _PREFIX_BY_WORD.get(before[-length:])
         if operator is not None:
             return operator, before[:-length].rstrip()
@@ -477,6 +499,29 @@ _USUAL = re.compile(
     r"(?P<unit>[^\d\s.,，;；、:()\[\]<>=≥≤底末前以之及或内完达。]{0,5}+)"
     r"(?P<suffix>及以上|或以上|及以下|或以下|及以内|以上|以下|以内|之内|内)?"
 )
+# What ``normalize_target_text`` trims off either end.
+_TRIMMED = r"\s。；;，,、"
+# The date of ``_YEAR_DATE`` or ``_MONTH_DATE`` printed without spaces.
+_PRINTED_DATE = (
+    r"\d{4}年度?(?:\d{1,2}月份?(?:\d{1,2}日)?)?(?:底|末)?(?:前|之前|以前|内|完成|完|执行完毕|$)"
+    r"|\d{1,2}月份?(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|完成)"
+)
+# The texts the rules settle by their words, without reading a number: a placeholder, the words
+# of timeliness, one date and no other digit (``在2024年12月31日前``, ``2025年9月底前完成购置``),
+# or words without a digit, ending in a change verb (``持续下降``) or not (``提高医疗保障``). Its
+# ends keep off what trimming removes, so a text it matches that NFKC leaves alone is its own
+# folded form, and the group that took part tells the kind the rules give (``_WORD_KINDS``).
+# The date is the whole of ``_is_dated``'s answer: no digit stands before it, so
+# ``_YEAR_DATE``/``_MONTH_DATE`` find it at its first digit, their optional parts take what is
+# printed (they try it first), and no digit follows it.
+_USUAL_WORDS = re.compile(
+    rf"(?=[^{_TRIMMED}])"
+    rf"(?:({_PLACEHOLDER.pattern})|({_DEADLINE_WORDS.pattern})"
+    rf"|\D*+(?:({_PRINTED_DATE})\D*+|(?<={'|'.join(_CHANGE_VERBS)})())?)"
+    rf"(?<![{_TRIMMED}])"
+)
+# The kind by ``_USUAL_WORDS``'s last group to take part (none: words alone, qualitative).
+_WORD_KINDS = ("qualitative", "placeholder", "deadline", "deadline", "direction")
 _SUFFIX_BY_WORD = dict(_SUFFIX_OPERATORS)
 # What ``_USUAL``'s unit group stands for in the result: an alias written as the sign, none as None.
 _UNITS = {**_UNIT_ALIASES, "": None}

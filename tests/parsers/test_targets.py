@@ -572,3 +572,124 @@ def test_a_name_settled_by_its_first_character_agrees_with_the_full_reading():
         for rest in ("", "涉密", "...", "项目名称", " ", "SM"):
             text = first + rest
             assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text), text
+
+
+# --- texts settled by their words (_USUAL_WORDS): no number read, the same kind as the rules ----
+
+_WORD_PIECES = st.sampled_from(
+    ["在", "设备采购", "完成于", "提高", "医疗保障", "持续", "下降", "向好", "有效", "率", "减轻"]
+    + ["涉密", "项目", "SM", "...", "…", "待单位补充", "按时", "及时", "完成", "发放", "年内"]
+    + ["年底前", "2024", "12024", "202", "12", "7", "123", "年", "年度", "月", "月份", "日"]
+    + ["底", "末", "前", "之前", "以前", "内", "完", "执行完毕", "5", "５", "①", "²", "\u0661"]
+    + [" ", "\n", "\t", "\u3000", "。", "，", "、", ";", "；", "(", "（", ")", "%", "≥", "a"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_WORD_PIECES, min_size=0, max_size=9).map("".join))
+def test_texts_settled_by_their_words_read_as_the_rules_read_them(text):
+    read = targets.parse_target.__wrapped__(text)
+    assert read == targets._read_general(text)
+    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("提高医疗保障", "qualitative"),
+        ("力争全区案件类警情持续下降", "direction"),
+        ("涉密项目", "placeholder"),
+        ("按时发放", "deadline"),
+        ("年内完成5个", "deadline"),
+        ("在2024年12月31日前", "deadline"),
+        ("2025年9月底前完成服装、装备购置工作", "deadline"),
+        ("2026年度完成主体项目采购并签订合同", "deadline"),
+        ("2024年10月", "deadline"),
+        ("在10月份之前完成", "deadline"),
+        ("7月30日前完成", "deadline"),
+    ],
+)
+def test_the_words_route_takes_the_usual_word_and_date_texts(text, kind):
+    # Each is settled by _USUAL_WORDS alone (no fold, no number read), as the rules settle it.
+    words = targets._USUAL_WORDS.fullmatch(text)
+    assert words is not None
+    assert targets._WORD_KINDS[words.lastindex or 0] == kind == targets._read_general(text).kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["下降。", " 提高", "2024年12月31日前5个", "12024年前", "123月前", "2024年 前", "≤12月"]
+    + ["2024年10月xyz", "提高5", "年内完成\n5个", "", "。"],
+)
+def test_the_words_route_leaves_other_texts_to_the_rules(text):
+    assert targets._USUAL_WORDS.fullmatch(text) is None
+
+
+def test_each_group_of_the_words_route_has_its_kind():
+    assert targets._USUAL_WORDS.groups == len(targets._WORD_KINDS) - 1
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["5", "12", "(", ")", "（", "条", "个个个个个", " ", "a", "≥", "8000"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_the_bracketed_unit_function_is_the_template(text):
+    assert targets._BRACKETED_UNIT.sub(targets._unbracketed_unit, text) == (
+        targets._BRACKETED_UNIT.sub(r"\1\2", text)
+    )
+
+
+_DATE_TEXT = st.tuples(
+    st.sampled_from(["", "在", "设备采购完成于", " ", "。", "5个", "按时"]),
+    st.sampled_from(["2024", "12024", "202", "12", "7", "123", "", "２０２４"]),
+    st.sampled_from(["年", "年度", "月", "月份", "日", "", " 年"]),
+    st.sampled_from(["", "10月", "9月30日", "1月份", "123月", "5日", "12月 31日"]),
+    st.sampled_from(["", "底", "末", " 底"]),
+    st.sampled_from(["前", "之前", "以前", "内", "完成", "完", "执行完毕", "后", "", "份", "止"]),
+    st.sampled_from(["", "完成服装、装备购置工作", "5个", "。", " ", "采购", "\n"]),
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_DATE_TEXT)
+def test_dates_settled_by_their_words_read_as_the_rules_read_them(text):
+    read = targets.parse_target.__wrapped__(text)
+    assert read == targets._read_general(text)
+    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+
+
+# Dates one step off the printed date _USUAL_WORDS takes: a digit too many or too few, a space,
+# a word the date patterns do not end with, a second number.
+_NEAR_DATES = [
+    "2024年123月前",
+    "2024年10月123日前",
+    "2024年1月份前",
+    "2024年后",
+    "2024年",
+    "2024年度",
+    "12024年前",
+    "202年前",
+    "2024年 前",
+    "2024 年前",
+    "2024年10 月前",
+    "12月内",
+    "12月",
+    "123月前",
+    "1月份之前",
+    "12月31日",
+    "2024年12月31日前5个",
+    "5个2024年12月31日前",
+    "2024年12月31日前，2025年1月前",
+    "２０２４年前",
+    "2024年底",
+    "2024年末完成",
+    "2024年底之前",
+]
+
+
+@pytest.mark.parametrize("text", _NEAR_DATES)
+def test_dates_one_step_off_read_as_the_rules_read_them(text):
+    assert targets.parse_target.__wrapped__(text) == targets._read_general(text)
