@@ -24,6 +24,7 @@ from parsers.errors import ParseError
 from parsers.layouts import guangzhou
 from parsers.layouts.guangzhou import _lines_holding, parse_guangzhou
 from parsers.reader import read_release
+from parsers.text import clean_name
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
 PATH = Path("built.txt")
@@ -76,6 +77,12 @@ NAME = st.sampled_from(
         "甲项目",
         "乙 项目",
         "专项 2024 年经费",
+        "专项 工作经费（越秀区）",
+        "禁毒支队 2025年经费",
+        "支队 ２０２５年",
+        "2025 年经费",
+        "Wi Fi项目",
+        "甲 a项目",
         "SM信息化运维项目",
         "合计",
         "示例中心",
@@ -153,6 +160,46 @@ def test_every_space_but_the_ascii_one_is_unprintable():
         for code in range(0x110000)
         if chr(code).isspace() and chr(code).isprintable() and code != 0x20
     ]
+
+
+# Name pieces around one space: ideographs at and past the range's edges, digits (ASCII,
+# full-width, other decimals), Latin, punctuation, odd spaces.
+NAME_PIECE = st.sampled_from(
+    [
+        "甲",
+        "\u4e00",
+        "\u9fff",
+        "\u3400",
+        "\uff10",
+        "2",
+        "٣",
+        "a",
+        "（",
+        "。",
+        " ",
+        "  ",
+        "\u3000",
+        "\x1c",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(NAME_PIECE, max_size=8).map("".join))
+def test_a_name_split_once_joins_as_clean_name_joins_it(text):
+    stripped = text.strip()
+    joined = guangzhou._joined_name(stripped)
+    if joined is not None:
+        assert joined == clean_name(text)
+        assert " " not in joined
+
+
+def test_the_usual_split_names_take_the_shortcut():
+    for name in (
+        "外市籍吸毒人员管理服务专项 工作经费（越秀区）",
+        "禁毒支队 2025年警用装备购置经费",
+    ):
+        assert guangzhou._joined_name(name) == clean_name(name) == name.replace(" ", "")
 
 
 # Money texts near the plain-cents shape: commas anywhere, one or three decimals, signs,
