@@ -319,14 +319,16 @@ def parse_target(text: str | None) -> ParsedTarget:
     """
     if text is None:
         return _words_only("missing", text)
-    match = _USUAL.fullmatch(text)
-    if match is None and unicodedata.is_normalized("NFKC", text):
-        words = _USUAL_WORDS.fullmatch(text)
-        if words is not None:
-            return _words_only(_WORD_KINDS[words.lastindex or 0], text)
-    # The pattern keeps spaces and the trimmed punctuation off both ends, so a text it matches
-    # that NFKC leaves alone is its own folded form.
-    if match is None or not unicodedata.is_normalized("NFKC", text):
+    # Both patterns keep spaces and the trimmed punctuation off both ends, so a text either
+    # matches that NFKC leaves alone is its own folded form; any other text is matched folded.
+    match = None
+    if unicodedata.is_normalized("NFKC", text):
+        match = _USUAL.fullmatch(text)
+        if match is None:
+            words = _USUAL_WORDS.fullmatch(text)
+            if words is not None:
+                return _words_only(_WORD_KINDS[words.lastindex or 0], text)
+    if match is None:
         if not text.strip():
             return _words_only("missing", text)
         folded = normalize_target_text(text)
