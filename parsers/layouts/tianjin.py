@@ -381,6 +381,7 @@ def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -
     # A bond table's text holds 资金来源 (or an entity that may decode to it): one search of
     # the release names the few tables to look at.
     maybe_bonds = _tables_holding(text, tables, ("资金来源", "&"))
+    maybe_classified = _tables_holding(text, tables, _CLASSIFIED_CHARACTERS)
     for index, ((start, end, _, _), cells) in enumerate(
         zip(tables, _release_cells(lines, text, tables), strict=True)
     ):
@@ -389,7 +390,9 @@ def parse_tianjin(lines: tuple[str, ...], path: Path, text: str | None = None) -
                 cells, _title_name(lines[start]), start + 1, end, path, warnings, departments
             )
         else:
-            record = _parse_project_table(cells, lines[start], start + 1, end, path, warnings)
+            record = _parse_project_table(
+                cells, lines[start], start + 1, end, path, warnings, index in maybe_classified
+            )
         if record is None:
             continue
         unit_key, project = record
@@ -500,17 +503,19 @@ def _split_unit(text: str) -> tuple[str | None, str]:
 
 def _indicator_rows(
     cells: _Cells, path: Path, warnings: list[Warning_]
-) -> tuple[TianjinIndicatorTable, int]:
-    """The indicator table's rows, column by column, and where its header starts.
+) -> tuple[TianjinIndicatorTable, int, str]:
+    """The indicator table's rows, column by column, where its header starts, and its text.
 
     The rows are every ``width`` cells after the header, so each printed column is one
-    slice of the cells with that step.
+    slice of the cells with that step. The text is the rows' cells joined by tabs, rows by
+    line breaks (_raw_indicator_text); where the header names every cell of a row (4, or 5
+    with the description) a row's cells are ``width`` cells in a row, joined as they stand.
     """
     texts = cells.texts
     try:
         start = texts.index("一级指标")
     except ValueError:
-        return TianjinIndicatorTable(), len(texts)
+        return TianjinIndicatorTable(), len(texts), ""
     header_end, width, has_description = _usual_header(texts, start) or _header(
         cells, start, warnings
     )
@@ -535,7 +540,12 @@ def _indicator_rows(
         value_zh=body[width - 1 :: width],
         source_line=cells.lines[header_end::width],
     )
-    return table, start
+    if width == 4 + has_description:
+        # zip of one iterator ``width`` times: each row's cells in turn.
+        text = "\n".join(map("\t".join, zip(*[iter(body)] * width, strict=True)))
+    else:
+        text = _raw_indicator_text(table)
+    return table, start, text
 
 
 # The two headers the tables print after 一级指标: with the description column and without.
@@ -679,15 +689,102 @@ def _parse_project_table(
     end: int,
     path: Path,
     warnings: list[Warning_],
+    classifiable: bool,
 ) -> tuple[tuple[str | None, str], ProjectRecord] | None:
-    """One project table; ``title`` is its title line as printed (read where used)."""
-    flags: list[str] = []
-    texts = cells.texts
-    if not texts:
+    """One project table; ``title`` is its title line as printed (read where used).
+
+    A table of the usual shape is read by position (_read_usual_table); any other, and a
+    usual one it refuses, by the careful reading (_read_table). ``classifiable``: the
+    table's text holds a character of _CLASSIFIED_CHARACTERS.
+    """
+    if not cells.texts:
         warnings.append(
             Warning_(title_line, "empty_table", f"table {_title_name(title)!r} has no cells")
         )
         return None
+    return _read_usual_table(cells, end, path, warnings, classifiable) or _read_table(
+        cells, title, title_line, end, path, warnings
+    )
+
+
+# Every text looks_classified looks for (涉密, SM, 待单位补充 and the placeholders holding
+# them) holds one of these characters, or an entity that may decode to one: a table whose
+# text holds none cannot be classified, and one search of the release per character (each
+# at memchr speed) costs less than the substring tests over every table's indicators.
+_CLASSIFIED_CHARACTERS = ("涉", "M", "待", "&")
+
+# Where the usual table prints its money (total, fiscal, other), and the amounts they fill.
+_USUAL_MONEY_CELLS = itemgetter(6, 8, 10)
+_MONEY_KEYS = ("total", "fiscal", "other")
+
+
+def _read_usual_table(
+    cells: _Cells, end: int, path: Path, warnings: list[Warning_], classifiable: bool
+) -> tuple[tuple[str | None, str], ProjectRecord] | None:
+    """A table of the usual shape read by position straight into its record; None for others.
+
+    Nearly every table prints its labels at the usual cells, a unit and its money in 万元 to
+    the cent: for those the careful reading's general steps (the hits unpacked, a loop over
+    the amounts with their labels and currency, flags gathered and sorted) cost more than
+    the reading itself. Read here only where that gives exactly what the careful reading
+    gives: the labels where _usual_hits finds them, a unit cell that is not blank, and each
+    money cell blank or plain (amounts.plain_cents). Every other table (labels moved or
+    missing, odd amounts, 元 and bond tables) is refused before anything is recorded and
+    read carefully; tests/parsers/test_tianjin_fast.py holds the two to the same output.
+    Its name, goal and indicators are cells of its text, so a table that is not
+    ``classifiable`` (no character of _CLASSIFIED_CHARACTERS) skips looks_classified.
+    """
+    texts = cells.texts
+    if not texts[0] or _usual_hits(texts) is None:
+        return None
+    amounts = zero_amounts()
+    for key, text in zip(_MONEY_KEYS, _USUAL_MONEY_CELLS(texts), strict=True):
+        if text:
+            cents = plain_cents(text)
+            if cents is None:
+                return None
+            amounts[key] = Decimal(cents)
+    indicator_rows, indicator_start, raw_indicators = _indicator_rows(cells, path, warnings)
+    # The goal runs from the cell after its label (13) to the indicator header; the use of
+    # funds is what stands between the last money cell (10) and the goal's label.
+    goal = "\n".join([text for text in texts[14:indicator_start] if text]) or None
+    purpose = [text for text in texts[11:13] if text and text not in _LABELS]
+    name = clean_name(texts[3])
+    classified = classifiable and looks_classified(name, goal, raw_indicators)
+    # The careful reading's flags, sorted: none of its others can be raised here.
+    flags = ["classified"] if classified else []
+    if goal is None:
+        flags.append("missing_goal")
+    if not indicator_rows:
+        flags.append("missing_indicators")
+    project = ProjectRecord(
+        seq=0,
+        unit_seq=0,
+        name_zh=name,
+        amounts=amounts,
+        source_line=cells.lines[3],
+        source_line_end=end,
+        goal_zh=goal,
+        purpose_zh="\n".join(purpose) or None,
+        indicators_raw_zh=raw_indicators,
+        indicator_rows=indicator_rows,
+        is_classified=classified,
+        flags=flags,
+    )
+    return _split_unit(texts[0]), project
+
+
+def _read_table(
+    cells: _Cells,
+    title: str,
+    title_line: int,
+    end: int,
+    path: Path,
+    warnings: list[Warning_],
+) -> tuple[tuple[str | None, str], ProjectRecord]:
+    """The careful reading of a project table: labels searched for wherever printed."""
+    flags: list[str] = []
+    texts = cells.texts
     hits = _usual_hits(texts) or _searched_hits(cells)
     unit_text, currency, name_hit, total_hit, fiscal_hit, other_hit, goal_hit = hits
     if unit_text is None:
@@ -724,7 +821,7 @@ def _parse_project_table(
             if rounded != value:
                 flags.append("rounded_after_conversion")
             amounts[key] = rounded
-    indicator_rows, indicator_start = _indicator_rows(cells, path, warnings)
+    indicator_rows, indicator_start, raw_indicators = _indicator_rows(cells, path, warnings)
     goal = None
     purpose_parts: list[str] = []
     if goal_hit:
@@ -739,7 +836,6 @@ def _parse_project_table(
         flags.append("missing_goal")
     if not indicator_rows:
         flags.append("missing_indicators")
-    raw_indicators = _raw_indicator_text(indicator_rows)
     classified = looks_classified(name, goal, raw_indicators)
     if classified:
         flags.append("classified")
@@ -856,8 +952,7 @@ def _parse_bond_table(
     for label in _BOND_GOAL_LABELS:
         if hit := _value_after(cells, positions, label):
             goal_parts.append(f"{label}：{texts[hit[1]]}")
-    indicator_rows, _ = _indicator_rows(cells, path, warnings)
-    raw_indicators = _raw_indicator_text(indicator_rows)
+    indicator_rows, _, raw_indicators = _indicator_rows(cells, path, warnings)
     conversion = YUAN_TO_WAN_NOTE if currency == YUAN else None
     if conversion:
         flags.append("converted_from_yuan")

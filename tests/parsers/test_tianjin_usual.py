@@ -16,6 +16,8 @@ from parsers.layouts.tianjin import (
     _Cells,
     _cells,
     _header,
+    _indicator_rows,
+    _raw_indicator_text,
     _searched_hits,
     _usual_header,
     _usual_hits,
@@ -128,3 +130,24 @@ def test_usual_header_is_the_searched_header() -> None:
         assert usual == _header(_built(texts), 1, warnings), texts
         assert warnings == []
     assert taken > 500
+
+
+def test_indicator_text_read_with_rows_is_the_columns_joined() -> None:
+    """Where the header names every cell of a row, the text is the body's rows joined as they
+    stand; it must be what joining the table's columns gives, whatever the header."""
+    rng = random.Random(16)
+    names = [*INDICATOR_HEADER_NAMES, "产出指标", ""]
+    cells = ["产出指标", "数量指标", "办结率", "", "≥95%", "一级指标", "绩效指标描述"]
+    tables = [table.texts for table in _sample_tables()]
+    with_rows = 0
+    for _ in range(3000):
+        texts = ["x", "一级指标"] + [rng.choice(names) for _ in range(rng.randint(0, 6))]
+        if rng.random() < 0.6:
+            texts[2:] = ["二级指标", "三级指标", "绩效指标描述", "指标值"][rng.randint(0, 1) :]
+        texts += [rng.choice(cells) for _ in range(rng.randint(0, 23))]
+        tables.append(texts)
+    for texts in tables:
+        table, _, text = _indicator_rows(_built(texts), Path("built.txt"), [])
+        assert text == _raw_indicator_text(table), texts
+        with_rows += len(table) > 0
+    assert with_rows > 1000
