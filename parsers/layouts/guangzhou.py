@@ -103,6 +103,7 @@ class _Row:
         "has_amounts",
         "amounts",
         "plain",
+        "joined",
     )
 
     def __init__(
@@ -134,6 +135,8 @@ class _Row:
         # No cell holds what clean_cell removes inside a cell (is_plain): stripping its ends
         # cleans it. A join adds text from elsewhere, so it clears this.
         self.plain = plain
+        # Whether a join (wrapped line, page-break fragment, name piece) added another line's text.
+        self.joined = False
 
     def text(self, role: str) -> str:
         """The goal or indicators cell, as fragments name them."""
@@ -145,6 +148,7 @@ class _Row:
         else:
             self.indicators = text
         self.plain = False
+        self.joined = True
 
     @property
     def has_texts(self) -> bool:
@@ -471,6 +475,7 @@ def _join_name_pieces(rows: list[_Row], warnings: list[Warning_]) -> list[_Row]:
             )
             following.name = row.name + following.name
             following.plain = False
+            following.joined = True
             following.line = row.line
             following.flags.append("name_joined")
             continue
@@ -742,7 +747,9 @@ def _assemble(
         else:
             goal = clean_cell(row.goal) or None
             indicators = clean_cell(row.indicators)
-            classified = looks_classified(name, goal, indicators)
+            classified = _may_be_classified(row, classified_lines) and looks_classified(
+                name, goal, indicators
+            )
         if not name:
             flags.append("missing_name")
             warnings.append(Warning_(line, "missing_name", "project row without a name"))
@@ -794,6 +801,26 @@ def _assemble(
         projects=projects,
         declared_totals=declared_totals,
         warnings=warnings,
+    )
+
+
+def _may_be_classified(row: _Row, classified_lines: frozenset[int]) -> bool:
+    """Whether a row that is not plain may be classified: its line holds a marker, or it may not.
+
+    Cleaning turns tags and odd spaces into a space and collapses runs of spaces, and clean_name
+    joins words only across a space next to an ideograph or a digit, so none of them makes a
+    marker (涉密, SM, 待单位补充) its line does not hold; an entity may (html.unescape), and a
+    joined row holds text from other lines. Where neither is, the body's marked lines settle
+    it, sparing looks_classified's six scans of the cleaned texts (most tagged rows print <p>
+    around both). tests/parsers/test_guangzhou_usual_rows.py holds it to looks_classified on
+    every row.
+    """
+    return (
+        row.line in classified_lines
+        or row.joined
+        or "&" in row.name
+        or "&" in row.goal
+        or "&" in row.indicators
     )
 
 

@@ -38,6 +38,7 @@ def _careful():
         mock.patch.object(guangzhou, "is_plain", lambda text: False),
         mock.patch.object(guangzhou, "plain_cents", lambda text: None),
         mock.patch.object(guangzhou, "_plain_amounts", lambda rows: {}),
+        mock.patch.object(guangzhou, "_may_be_classified", lambda row, lines: True),
     ):
         yield
     guangzhou._cents.cache_clear()
@@ -82,6 +83,9 @@ NAME = st.sampled_from(
         "支队 ２０２５年",
         "2025 年经费",
         "Wi Fi项目",
+        "<p>SM项目</p>",
+        "&#83;M项目",
+        "S<br>M项目",
         "甲 a项目",
         "SM信息化运维项目",
         "合计",
@@ -98,7 +102,20 @@ MONEY = st.sampled_from(
     ["", "", "10.00", "10.00", "2,457.51", "5.5", "0.00", " 3.00 ", "１２.００", "-1.00", "x"]
 )
 GOAL = st.sampled_from(
-    ["", "目标甲。", "目标甲", "待单位补充", "涉 密", "&lt;5", "目标  乙", "目标\u00a0丙"]
+    [
+        "",
+        "目标甲。",
+        "目标甲",
+        "待单位补充",
+        "涉 密",
+        "&lt;5",
+        "目标  乙",
+        "目标\u00a0丙",
+        "<p>待单位补充</p>",
+        "<p>涉<br/>密</p>",
+        "&#28041;密",
+        "<p>目标丁。</p>",
+    ]
 )
 INDICATORS = st.sampled_from(
     [
@@ -108,6 +125,8 @@ INDICATORS = st.sampled_from(
         "指标值：涉密",
         "值:100%。",
         "<p>1、产出指标：完成率；年度指标值：100%。</p>",
+        "<p>1、产出指标：完成率；年度指标值：涉密</p>",
+        "<p>1、产出指标：完成率；年度指标值：SM&#39033;目</p>",
     ]
 )
 ROW = st.tuples(NAME, MONEY, MONEY, MONEY, MONEY, GOAL, INDICATORS).map("\t".join)
