@@ -307,9 +307,11 @@ def parse_target(text: str | None) -> ParsedTarget:
 
     Most distinct targets take the usual shape (``_USUAL``): they are read by one match on the
     text as printed, before any folding, and one lookup of what the words around the number
-    mean (``_USUAL_HEADS``). Everything else, and a usual text that folding would change, is
-    read by the rules in full (``_read_general``), which the shortcut gives exactly
-    (tests/parsers/test_targets.py holds the two to each other).
+    mean (``_USUAL_HEADS``). Most others are settled by their words alone (``_USUAL_WORDS``: a
+    placeholder, the timeliness words, one date, words without a digit), by one match too. A
+    text NFKC would change is folded first and tried on ``_USUAL`` folded; anything no pattern
+    takes is read by the rules in full (``_read_general``), which the shortcuts give exactly
+    (tests/parsers/test_targets.py holds them to each other).
 
     Args:
         text: The printed 指标值 cell, or ``None`` when the document prints none.
