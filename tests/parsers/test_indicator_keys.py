@@ -21,6 +21,13 @@ def _defined(project_ids: list[str], counts: list[int]) -> tuple[list[str], list
     return project, ids, seq
 
 
+def _assert_keys_as_defined(project_ids: list[str], counts: list[int]) -> None:
+    project, ids, seq = _indicator_keys(project_ids, counts)
+    for made in (project, ids, seq):
+        made.validate(full=True)  # offsets and UTF-8 of the bytes written by numpy
+    assert (project.to_pylist(), ids.to_pylist(), seq.to_pylist()) == _defined(project_ids, counts)
+
+
 @pytest.mark.parametrize(
     "counts",
     [[1], [3, 0, 2], [0, 0, 5], [12, 1, 0, 7, 9], [998, 2], [0, 1001, 3]],
@@ -28,13 +35,7 @@ def _defined(project_ids: list[str], counts: list[int]) -> tuple[list[str], list
 )
 def test_indicator_keys_match_their_definition(counts: list[int]) -> None:
     project_ids = [f"p{index:015d}" for index in range(len(counts))]
-    project, ids, seq = _indicator_keys(project_ids, counts)
-    for made in (project, ids, seq):
-        made.validate(full=True)  # offsets and UTF-8 of the bytes written by numpy
-    expected_project, expected_ids, expected_seq = _defined(project_ids, counts)
-    assert project.to_pylist() == expected_project
-    assert ids.to_pylist() == expected_ids
-    assert seq.to_pylist() == expected_seq
+    _assert_keys_as_defined(project_ids, counts)
 
 
 @pytest.mark.parametrize(
@@ -43,11 +44,4 @@ def test_indicator_keys_match_their_definition(counts: list[int]) -> None:
     ids=["unequal-widths", "not-ascii", "one-character"],
 )
 def test_ids_not_of_stable_ids_shape_keep_their_definition(project_ids: list[str]) -> None:
-    counts = [2, 3]
-    project, ids, seq = _indicator_keys(project_ids, counts)
-    for made in (project, ids, seq):
-        made.validate(full=True)  # offsets and UTF-8 of the bytes written by numpy
-    expected_project, expected_ids, expected_seq = _defined(project_ids, counts)
-    assert project.to_pylist() == expected_project
-    assert ids.to_pylist() == expected_ids
-    assert seq.to_pylist() == expected_seq
+    _assert_keys_as_defined(project_ids, [2, 3])
