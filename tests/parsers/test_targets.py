@@ -238,6 +238,14 @@ _SUFFIXES = ["", "以上", "以下", "及以上", "及以下", "以内", "之内
 _SUFFIXES += ["及以内", "完成", "达标", "前", "以前", "。", "，得满分", " ", "以上以下"]
 
 
+def _assert_read_as_the_rules(text: str) -> None:
+    """parse_target (uncached) gives what the rules in full give, each value of the same type."""
+    read = targets.parse_target.__wrapped__(text)
+    general = targets._read_general(text)
+    assert read == general, text
+    assert list(map(type, read)) == list(map(type, general)), text
+
+
 @given(
     st.sampled_from(_SUBJECTS),
     st.sampled_from(_OPERATOR_WORDS),
@@ -248,9 +256,7 @@ _SUFFIXES += ["及以内", "完成", "达标", "前", "以前", "。", "，得�
 @settings(max_examples=3000, deadline=None)
 def test_the_one_match_reading_agrees_with_the_general_rules(subject, word, number, unit, suffix):
     text = f"{subject}{word}{number}{unit}{suffix}"
-    read = targets.parse_target.__wrapped__(text)
-    assert read == targets._read_general(text)
-    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+    _assert_read_as_the_rules(text)
 
 
 # Texts a shortcut could get wrong: full-width digits and signs, trimmed punctuation, brackets,
@@ -308,9 +314,7 @@ def _generated_targets():
 
 def test_the_one_match_reading_agrees_on_hostile_and_generated_texts():
     for text in [*_HOSTILE, *_generated_targets()]:
-        read = targets.parse_target.__wrapped__(text)
-        assert read == targets._read_general(text), text
-        assert list(map(type, read)) == list(map(type, targets._read_general(text))), text
+        _assert_read_as_the_rules(text)
 
 
 def test_the_one_match_reading_agrees_on_every_target_the_samples_print():
@@ -329,9 +333,7 @@ def test_the_one_match_reading_agrees_on_every_target_the_samples_print():
     read_in_one_match = [t for t in texts if targets._USUAL.fullmatch(t)]
     assert len(read_in_one_match) > 500  # the shape is the common one, or the shortcut is moot
     for text in texts:
-        read = targets.parse_target.__wrapped__(text)
-        assert read == targets._read_general(text), text
-        assert list(map(type, read)) == list(map(type, targets._read_general(text))), text
+        _assert_read_as_the_rules(text)
 
 
 def test_the_words_around_the_number_are_read_as_the_rules_read_them():
@@ -588,9 +590,7 @@ _WORD_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_WORD_PIECES, min_size=0, max_size=9).map("".join))
 def test_texts_settled_by_their_words_read_as_the_rules_read_them(text):
-    read = targets.parse_target.__wrapped__(text)
-    assert read == targets._read_general(text)
-    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+    _assert_read_as_the_rules(text)
 
 
 @pytest.mark.parametrize(
@@ -656,9 +656,7 @@ _DATE_TEXT = st.tuples(
 @settings(max_examples=3000, deadline=None)
 @given(_DATE_TEXT)
 def test_dates_settled_by_their_words_read_as_the_rules_read_them(text):
-    read = targets.parse_target.__wrapped__(text)
-    assert read == targets._read_general(text)
-    assert list(map(type, read)) == list(map(type, targets._read_general(text)))
+    _assert_read_as_the_rules(text)
 
 
 # Dates one step off the printed date _USUAL_WORDS takes: a digit too many or too few, a space,
