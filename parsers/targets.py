@@ -503,13 +503,11 @@ _USUAL = re.compile(
     r"(?P<unit>[^\d\s.,，;；、:()\[\]<>=≥≤底末前以之及或内完达。]{0,5}+)"
     r"(?P<suffix>及以上|或以上|及以下|或以下|及以内|以上|以下|以内|之内|内)?"
 )
-# What ``normalize_target_text`` trims off either end.
-_TRIMMED = r"\s。；;，,、"
-# The date of ``_YEAR_DATE`` or ``_MONTH_DATE`` printed without spaces.
-_PRINTED_DATE = (
-    r"\d{4}年度?(?:\d{1,2}月份?(?:\d{1,2}日)?)?(?:底|末)?(?:前|之前|以前|内|完成|完|执行完毕|$)"
-    r"|\d{1,2}月份?(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|完成)"
-)
+# What ``normalize_target_text`` trims off either end, as a character class's contents.
+_TRIMMED = r"\s" + re.escape(_TRAILING_PUNCTUATION)
+# The date of ``_YEAR_DATE`` or ``_MONTH_DATE`` printed without spaces: their patterns less
+# their optional spaces, so the two readings cannot drift apart.
+_PRINTED_DATE = "|".join(date.pattern.replace(r"\s*", "") for date in (_YEAR_DATE, _MONTH_DATE))
 # The texts the rules settle by their words, without reading a number: a placeholder, the words
 # of timeliness, one date and no other digit (``在2024年12月31日前``, ``2025年9月底前完成购置``),
 # or words without a digit, ending in a change verb (``持续下降``) or not (``提高医疗保障``). Its
