@@ -633,13 +633,13 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
         if raw.count("指标值") != 2:
             return _careful_usual_row(raw)
         head = _long_head(levels)
-        if head is _ODD_LEVELS:
-            return _careful_usual_row(raw)
     else:
         if raw.count("指标值") != 1:
             return _careful_usual_row(raw)
         head = _short_head(level1)
         name, annual = short_name, short_annual  # period: None, the short form prints none
+    if head is _ODD_LEVELS:
+        return _careful_usual_row(raw)
     # A ``-`` after the annual marker may be a swallowed item's coded level (_split_merged).
     if head is None or "-" in annual:
         return None
@@ -709,7 +709,8 @@ def _is_plain(raw: str) -> bool:
     return "&" not in raw and ("<" not in raw or _HTML_TAG.search(raw) is None)
 
 
-# What _long_head gives for levels the usual long form does not read (a space or ``;`` in a name).
+# What _long_head and _short_head give for levels the usual forms do not read (a space or ``;``
+# in a name, a labelled item): _usual_row hands the item to the careful reading.
 _ODD_LEVELS = ((), "", "")
 
 
@@ -733,9 +734,13 @@ def _long_head(levels: str) -> tuple[tuple[str, ...], str, str] | None:
 
 @lru_cache(maxsize=1024)
 def _short_head(level1: str) -> tuple[tuple[str | None, ...], str, str] | None:
-    """A short-form item's level for _usual_row (as _long_head); None for a labelled item."""
+    """A short-form item's level for _usual_row (as _long_head).
+
+    ``_ODD_LEVELS`` for a labelled item (``一级指标：…``): the careful reading reads it by its
+    labels, and may still find it usual, so _usual_row hands it over rather than refusing it.
+    """
     if level1 in _LABEL_LEVELS:
-        return None
+        return _ODD_LEVELS
     return _head((None, level1, None, None), level1, None)
 
 
