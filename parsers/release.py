@@ -415,8 +415,8 @@ def _table_of_rows(raw: RawRelease, name: str, columns: dict[str, Any]) -> pa.Ta
     count = len(columns["source_line"])
     columns["release_id"] = repeat(raw.release_id, count)
     columns["source_file"] = repeat(raw.source_file, count)
-    struct = _ROW_STRUCTS[name]
-    rows = list(zip(*[columns[field.name] for field in struct], strict=True))
+    struct, names = _ROW_STRUCTS[name]
+    rows = list(zip(*[columns[column] for column in names], strict=True))
     return pa.Table.from_struct_array(pa.array(rows, struct))
 
 
@@ -477,7 +477,12 @@ _GROUPED_ROWS = 256
 # At or under this many rows a table is converted as one struct array of its rows (see
 # _table_of_rows); the indicators, whose columns are mostly Arrow already, never are.
 _ROWS_AS_STRUCT = 8
-_ROW_STRUCTS = {name: pa.struct(arrow_schema(name)) for name in TABLE_NAMES if name != "indicators"}
+# Each struct with its field names: iterating a struct makes a new Field object per field.
+_ROW_STRUCTS = {
+    name: (pa.struct(arrow_schema(name)), tuple(arrow_schema(name).names))
+    for name in TABLE_NAMES
+    if name != "indicators"
+}
 
 
 def _array_of(values: Any, kind: pa.DataType) -> pa.Array:
