@@ -54,6 +54,8 @@ from decimal import Decimal
 from functools import lru_cache, partial
 from typing import NamedTuple
 
+from parsers.text import nfkc
+
 KINDS = (
     "exact",
     "comparison",
@@ -256,28 +258,7 @@ def normalize_target_text(text: str) -> str:
     Sources mix ``９５％`` and ``95%``, and items often end in ``。``; neither changes
     the meaning of the target.
     """
-    folded = text if unicodedata.is_normalized("NFKC", text) else _nfkc(text)
-    return folded.strip().strip(_TRAILING_PUNCTUATION).strip()
-
-
-# The full-width punctuation Chinese prose prints (the only characters NFKC changed in the
-# samples' targets). Each folds to one ASCII character, so putting it in place changes no
-# other character's folding, and a text NFKC then leaves alone is the text's NFKC form.
-_WIDE_PUNCTUATION = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，；（）：％")
-
-
-def _nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, the commonest changes made by ``str.replace``.
-
-    NFKC of a text it must change costs ~80 ns a character (3.5 µs for a sentence with a
-    comma); replacing the few full-width forms present and checking the rest costs a tenth.
-    A text NFKC leaves alone holds none of them, so it comes back as it is.
-    """
-    for wide, narrow in _WIDE_PUNCTUATION:
-        text = text.replace(wide, narrow)
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    return unicodedata.normalize("NFKC", text)
+    return nfkc(text).strip().strip(_TRAILING_PUNCTUATION).strip()
 
 
 @lru_cache(maxsize=65536)

@@ -168,10 +168,34 @@ def clean_name(text: str | None) -> str:
     return join_split_words(cleaned)
 
 
+# The full-width punctuation Chinese prose prints (the only characters NFKC changed in the
+# samples' targets, names and header lines). Each folds to one ASCII character, so putting it in
+# place changes no other character's folding, and a text NFKC then leaves alone is the text's
+# NFKC form.
+_WIDE_PUNCTUATION = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，；（）：％")
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, the commonest changes made by ``str.replace``.
+
+    NFKC of a text it must change costs ~80 ns a character (1.7 µs for a project name with a
+    bracket, 3.5 µs for a sentence with a comma); replacing the few full-width forms present
+    and checking the rest costs a tenth. A text NFKC leaves alone comes back as it is, after
+    one check (what ``normalize`` itself checks first).
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _WIDE_PUNCTUATION:
+        text = text.replace(wide, narrow)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A normalised key for matching names: NFKC, no whitespace, ASCII brackets and dashes."""
-    folded = unicodedata.normalize("NFKC", clean_cell(text))
+    folded = nfkc(clean_cell(text))
     # translate looks each character up in a dict; most names hold none of the six.
     if _HAS_BRACKET.search(folded):
         folded = folded.translate(_BRACKETS)

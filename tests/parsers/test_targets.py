@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import targets
+from parsers import text as text_module
 from parsers.targets import ParsedTarget, is_placeholder, parse_target
 
 
@@ -357,12 +358,12 @@ _WIDE_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_WIDE_PIECES, min_size=0, max_size=8).map("".join))
 def test_the_cheap_fold_is_nfkc(text):
-    assert targets._nfkc(text) == unicodedata.normalize("NFKC", text)
+    assert text_module.nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_each_replaced_form_folds_to_one_ascii_character_alone():
-    # The ground of _nfkc: such a replacement changes no neighbour's folding.
-    for wide, narrow in targets._WIDE_PUNCTUATION:
+    # The ground of nfkc: such a replacement changes no neighbour's folding.
+    for wide, narrow in text_module._WIDE_PUNCTUATION:
         assert unicodedata.normalize("NFKD", wide) == narrow
         assert len(narrow) == 1 and narrow.isascii()
 
