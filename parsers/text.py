@@ -20,7 +20,6 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _SPACE_CJK_DIGIT = re.compile(rf"(?<=[{_CJK}])\s+(?=\d)|(?<=\d)\s+(?=[{_CJK}])")
 _MULTISPACE = re.compile(r"[ \t]+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "—": "-", "－": "-"})
-_HAS_BRACKET = re.compile("[（）【】—－]")
 
 
 def strip_markup(text: str) -> str:
@@ -195,9 +194,15 @@ def nfkc(text: str) -> str:
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A normalised key for matching names: NFKC, no whitespace, ASCII brackets and dashes."""
-    folded = nfkc(clean_cell(text))
-    # translate looks each character up in a dict; most names hold none of the six.
-    if _HAS_BRACKET.search(folded):
+    folded = clean_cell(text)
+    # Most names are NFKC already: one check, without nfkc's call.
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = nfkc(folded)
+    # translate looks each character up in a dict; most names hold none of the six. NFKC has
+    # turned （, ） and － into (, ) and -, so only the three it keeps can be left: three
+    # substring tests, cheaper than a pattern's search (test_text_shortcuts.py holds the three to
+    # _BRACKETS).
+    if "【" in folded or "】" in folded or "—" in folded:
         folded = folded.translate(_BRACKETS)
     # split() drops exactly what \s+ matches (both use str.isspace), at C speed.
     return "".join(folded.split())
