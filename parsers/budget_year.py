@@ -10,11 +10,11 @@ release ambiguous: no year is chosen, and the caller warns instead of guessing.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parsers.model import Warning_
+from parsers.text import nfkc
 
 SOURCE_SIDECAR = "sidecar"
 SOURCE_DOCUMENT = "document"
@@ -65,7 +65,7 @@ def find_document_year(lines: Sequence[str]) -> DocumentYear:
             if seen > HEADER_LINES:
                 break
             continue
-        text = unicodedata.normalize("NFKC", line).strip()
+        text = nfkc(line).strip()
         if not text:
             continue
         seen += 1

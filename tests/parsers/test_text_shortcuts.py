@@ -108,6 +108,13 @@ def test_detect_layout_is_the_whole_text_definition_on_built_releases() -> None:
     assert outcomes == {"html", "guangzhou_rows", "tianjin_tables", "none"}
 
 
+def test_name_key_looks_for_the_brackets_nfkc_keeps() -> None:
+    # name_key tests for 【, 】 and — after folding: the only characters _BRACKETS changes that
+    # NFKC leaves as they are.
+    kept = {wide for wide in map(chr, _BRACKETS) if unicodedata.normalize("NFKC", wide) == wide}
+    assert kept == {"【", "】", "—"}
+
+
 def test_name_key_is_nfkc_brackets_and_no_whitespace() -> None:
     rng = random.Random(16)
     pool = [*"（）【】—－ \t\u3000\u00a0ＡＢ１２①", "中", "国", "局", "a", "\u0301"]
