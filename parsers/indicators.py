@@ -42,8 +42,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -657,7 +657,7 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     if (
         kind == "placeholder"
         or period_kind == "placeholder"
-        or (not bisect_right(_NAMED_BOUNDS, name) & 1 and is_placeholder(name))
+        or (not bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1 and is_placeholder(name))
     ):
         stored = stored_placeholder
     return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
@@ -670,8 +670,9 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
 # opens with a bound is not below it). is_placeholder answers False for such a name by its own
 # first test, but behind its cache: most distinct items print a name of their own, so the cache
 # would pay a miss and an entry to give an answer one bisect of the bounds gives
-# (tests/parsers/test_usual_cells.py holds the two equal on every first character).
-_NAMED_BOUNDS = (
+# (tests/parsers/test_usual_cells.py holds the two to each other on every first character from
+# U+4D00 to U+A0FF).
+_OTHER_IDEOGRAPH_BOUNDS = (
     "\u4e00",
     *(bound for c in sorted(_PLACEHOLDER_IDEOGRAPHS) for bound in (c, chr(ord(c) + 1))),
     "\ua000",

@@ -14,12 +14,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers import targets
 from parsers.indicators import (
     _ITEM_END,
     _ITEM_FOLLOWS,
     _LABEL,
     _LONG_LEVELS,
-    _NAMED_BOUNDS,
+    _OTHER_IDEOGRAPH_BOUNDS,
     _TARGET_KIND,
     _TRIMMED_LONG_FORM,
     _TRIMMED_SHORT_FORM,
@@ -40,7 +41,6 @@ from parsers.indicators import (
     _stored_flags,
     _usual_row,
 )
-from parsers import targets
 from parsers.targets import is_placeholder, parse_target
 
 RAW = Path(__file__).resolve().parents[2] / "data_lake" / "raw"
@@ -363,7 +363,7 @@ def test_usual_row_reads_as_the_full_reading_on_built_items(raw):
 
 
 def test_named_bounds_clear_exactly_the_names_opening_with_another_ideograph():
-    # _usual_row skips is_placeholder where bisect_right of the name among _NAMED_BOUNDS is
+    # _usual_row skips is_placeholder where bisect_right of the name among _OTHER_IDEOGRAPH_BOUNDS is
     # odd: that must happen only where is_placeholder is False, and (to spare the cache) for
     # every name opening with an ideograph none of the placeholder words holds.
     tails = ["", "涉密", "SM", "待单位补充", "……", " ", "项目", "甲"]
@@ -372,8 +372,8 @@ def test_named_bounds_clear_exactly_the_names_opening_with_another_ideograph():
         other = "\u4e00" <= first <= "\u9fff" and first not in targets._PLACEHOLDER_IDEOGRAPHS
         for tail in tails:
             name = first + tail
-            cleared = bool(bisect_right(_NAMED_BOUNDS, name) & 1)
+            cleared = bool(bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1)
             assert cleared == other, name
             assert not (cleared and is_placeholder.__wrapped__(name)), name
     for name in ["", "SM", "..", "涉密", "待单位补充", "项目", "\u3000涉密"]:
-        assert not bisect_right(_NAMED_BOUNDS, name) & 1, name
+        assert not bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1, name
