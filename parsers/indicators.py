@@ -42,6 +42,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,7 +51,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
-from parsers.targets import is_placeholder, parse_target
+from parsers.targets import _PLACEHOLDER_IDEOGRAPHS, is_placeholder, parse_target
 
 # The framework of 财预〔2021〕101号 plus the older 产出/成本 (14) and the bond tables'
 # 偿债指标; names are kept without their 指标 suffix (see _level_key).
@@ -653,9 +654,29 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
         period_kind = kind
     else:
         period_kind = parse_target(period)[0]
-    if kind == "placeholder" or period_kind == "placeholder" or is_placeholder(name):
+    if (
+        kind == "placeholder"
+        or period_kind == "placeholder"
+        or (not bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1 and is_placeholder(name))
+    ):
         stored = stored_placeholder
     return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
+
+
+# Where a name's first character falls among U+4E00-U+9FFF less the nine ideographs of the
+# placeholder words, for _usual_row: each range opens at an even index and ends at the odd one
+# after it, so bisect_right of the name is odd exactly when the name opens with an ideograph
+# that is no placeholder's (a string compares by its first character first, and a text that
+# opens with a bound is not below it). is_placeholder answers False for such a name by its own
+# first test, but behind its cache: most distinct items print a name of their own, so the cache
+# would pay a miss and an entry to give an answer one bisect of the bounds gives
+# (tests/parsers/test_usual_cells.py holds the two to each other on every first character from
+# U+4D00 to U+A0FF).
+_OTHER_IDEOGRAPH_BOUNDS = (
+    "\u4e00",
+    *(bound for c in sorted(_PLACEHOLDER_IDEOGRAPHS) for bound in (c, chr(ord(c) + 1))),
+    "\ua000",
+)
 
 
 def _guangzhou_row(

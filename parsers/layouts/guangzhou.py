@@ -313,11 +313,16 @@ class _Body:
         # None of the patterns is_plain looks for spans a line break, so the joined text is
         # plain exactly when every line is.
         self.plain = is_plain(text)
-        self.classified_lines = _lines_holding(text, first, _CLASSIFIED_MARKERS)
+        self.classified_lines = _lines_holding(text, lines, first, _CLASSIFIED_MARKERS)
 
 
-def _lines_holding(text: str, first: int, needles: tuple[str, ...]) -> frozenset[int]:
-    """The numbers of the lines of ``text`` (the first numbered ``first``) holding a needle."""
+def _lines_holding(
+    text: str, lines: tuple[str, ...], first: int, needles: tuple[str, ...]
+) -> frozenset[int]:
+    """The numbers of the ``lines`` (the first numbered ``first``) holding a needle.
+
+    ``text`` is the lines joined by line breaks, searched whole.
+    """
     found: set[int] = set()
     ends: list[int] | None = None
     for needle in needles:
@@ -331,8 +336,10 @@ def _lines_holding(text: str, first: int, needles: tuple[str, ...]) -> frozenset
                 position = text.find(head, position + 1)
                 continue
             if ends is None:
-                # Where each line ends (its line break included), worked out on first need.
-                ends = list(accumulate(map((1).__add__, map(len, text.split("\n")))))
+                # Where each line ends (its line break included), worked out on first need
+                # from the lengths of the lines the text joins, not from the text split again
+                # (a string per line, the whole text copied: half the search's cost).
+                ends = list(accumulate(map((1).__add__, map(len, lines))))
             index = bisect_right(ends, position)
             found.add(first + index)
             position = text.find(head, ends[index])

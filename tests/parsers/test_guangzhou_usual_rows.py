@@ -168,7 +168,7 @@ def test_marked_lines_are_the_lines_holding_a_marker(pieces):
         for number, line in enumerate(text.split("\n"), start=5)
         if any(needle in line for needle in needles)
     }
-    assert _lines_holding(text, 5, needles) == expected
+    assert _lines_holding(text, tuple(text.split("\n")), 5, needles) == expected
 
 
 def test_every_space_but_the_ascii_one_is_unprintable():
