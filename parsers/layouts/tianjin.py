@@ -220,30 +220,31 @@ _LINE_NOT_TAB_LED = re.compile(r"\n[^\t\n]")
 def _release_cells(
     lines: tuple[str, ...], text: str, tables: tuple[tuple[int, int, int, int], ...]
 ) -> Iterator[_Cells]:
-    """Every table's cells, read from the release's lines in one pass (what _cells gives).
+    """Every table's cells, read from its lines (what _cells gives).
 
     Nearly every line is empty or a tab and one plain cell, whose text is the line stripped:
-    filter, compress and map read the whole release so at C speed, and a table's cells are
-    then a slice, found by its lines. Two counts on its text tell a table of such lines
-    alone (as many tabs, and tabs after a line break, as cells); in any other only the lines
-    of another kind are read one by one (_with_odd_lines), and the lines between them sliced.
+    filter, compress and map read a table's lines so at C speed. Two counts on its text tell a
+    table of such lines alone (as many tabs, and tabs after a line break, as cells); in any
+    other only the lines of another kind are read one by one (_with_odd_lines), the lines
+    between them kept. Read table by table rather than the release's lines at once and sliced
+    (which costs the same): lists of every line of a release, alive while the tables are read,
+    were walked by each collection of the young generation that fell inside the layout.
     tests/parsers/test_tianjin_cells.py holds this to _cells table by table.
     """
-    numbers = list(compress(range(1, len(lines) + 1), lines))
-    texts = list(map(str.strip, filter(None, lines)))
     not_plain = _tables_holding(text, tables, NOT_PLAIN)
-    end_cell = 0
+    strip = str.strip
     for index, (start, end, text_start, text_end) in enumerate(tables):
-        # The cells on lines start + 2 (the line after the title, numbered from 1) to end.
-        first_cell = bisect_left(numbers, start + 2, end_cell)
-        end_cell = bisect_left(numbers, end + 1, first_cell)
-        count = end_cell - first_cell
+        # The table's lines after its title: start + 2 to end, numbered from 1.
+        block = lines[start + 1 : end]
+        numbers = list(compress(range(start + 2, end + 1), block))
+        texts = list(map(strip, filter(None, block)))
+        count = len(texts)
         # The line break before the first line is the title's own (text_start - 1).
         tab_led = text.count("\n\t", text_start - 1, text_end) if count else 0
         tabs = text.count("\t", text_start, text_end) if count else 0
         table_plain = index not in not_plain
         if tab_led == count and tabs == count and table_plain:
-            yield _Cells(texts[first_cell:end_cell], numbers[first_cell:end_cell])
+            yield _Cells(texts, numbers)
             continue
         odd_lines = _odd_line_starts(
             text[text_start:text_end],
@@ -252,14 +253,7 @@ def _release_cells(
             not_plain=not table_plain,
         )
         yield _with_odd_lines(
-            texts[first_cell:end_cell],
-            numbers[first_cell:end_cell],
-            lines,
-            text,
-            start,
-            text_start,
-            odd_lines,
-            tab_led > 0,
+            texts, numbers, lines, text, start, text_start, odd_lines, tab_led > 0
         )
 
 
