@@ -874,7 +874,7 @@ def _tianjin_row(
     # (test_tianjin_columns.py holds this to is_placeholder on every name).
     placeholder_name = (
         name is not None
-        and (not "\u4e00" <= name[0] <= "\u9fff" or name[0] in _PLACEHOLDER_IDEOGRAPHS)
+        and (not "\u4e00" <= (first := name[0]) <= "\u9fff" or first in _PLACEHOLDER_IDEOGRAPHS)
         and is_placeholder(name)
     )
     stored = _tianjin_flags(level1, level2, placeholder_name, target_flags)[1]
