@@ -81,13 +81,17 @@ class _Cells:
 
     Two parallel lists rather than an object per cell: a Tianjin release prints one cell per
     line, tens of thousands of them, and an object per cell cost more than reading it.
+    ``plain``: every cell is known to be what clean_cell makes of it (each a line of a tab and
+    one cell, stripped, in a table whose text holds nothing clean_cell removes), so a reader
+    may skip clean_cell on them; False where not known.
     """
 
-    __slots__ = ("lines", "texts")
+    __slots__ = ("lines", "plain", "texts")
 
-    def __init__(self, texts: list[str], lines: list[int]) -> None:
+    def __init__(self, texts: list[str], lines: list[int], plain: bool = False) -> None:
         self.texts = texts
         self.lines = lines
+        self.plain = plain
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -244,7 +248,7 @@ def _release_cells(
         tabs = text.count("\t", text_start, text_end) if count else 0
         table_plain = index not in not_plain
         if tab_led == count and tabs == count and table_plain:
-            yield _Cells(texts, numbers)
+            yield _Cells(texts, numbers, plain=True)
             continue
         odd_lines = _odd_line_starts(
             text[text_start:text_end],
@@ -534,10 +538,9 @@ def _indicator_rows(
         value_zh=body[width - 1 :: width],
         source_line=cells.lines[header_end::width],
     )
-    if width == 4 + has_description:
-        text = _rows_text(body, width)
-    else:
-        text = _raw_indicator_text(table)
+    # Where the header names every cell of a row, the rows are the body's cells as they stand.
+    full_rows = width == 4 + has_description
+    text = _rows_text(body, width) if full_rows else _raw_indicator_text(table)
     return table, start, text
 
 
@@ -763,7 +766,11 @@ def _read_usual_table(
     # funds is what stands between the last money cell (10) and the goal's label.
     goal = "\n".join([text for text in texts[14:indicator_start] if text]) or None
     purpose = [text for text in texts[11:13] if text and text not in _LABELS]
-    name = clean_name(texts[3])
+    name = texts[3]
+    # clean_name of a plain cell without a space inside is the cell itself (clean_cell only
+    # strips it, and there is nothing to join): most names, without clean_cell's cache miss.
+    if not cells.plain or len(name.split(maxsplit=1)) > 1:
+        name = clean_name(name)
     classified = classifiable and looks_classified(name, goal, raw_indicators)
     # The careful reading's flags, sorted: none of its others can be raised here.
     flags = ["classified"] if classified else []
