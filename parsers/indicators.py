@@ -923,6 +923,12 @@ def _carry_level1(above: str | None, printed: str | None) -> str | None:
     return above if printed is None else printed
 
 
+# parse_target without its own cache, for _tianjin_target: that cache keeps the reading of each
+# distinct value already, and a second entry per value (its link, its ParsedTarget kept alive
+# for the young collections to walk) bought nothing; the Guangzhou items keep parse_target's.
+_read_target = parse_target.__wrapped__
+
+
 @lru_cache(maxsize=65536)
 def _tianjin_target(printed: str | None) -> tuple[Any, ...]:
     """A Tianjin row's target columns (annual target to is_quantified), then the value's flags.
@@ -934,7 +940,7 @@ def _tianjin_target(printed: str | None) -> tuple[Any, ...]:
     """
     # _blank_to_none written out: one strip and no call, per distinct value.
     annual = (printed.strip() or None) if printed is not None else None
-    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    kind, operator, value, unit, quantified, _ = _read_target(annual)
     if annual is None:
         flags: tuple[str, ...] = ("missing_annual_target",)
     else:
