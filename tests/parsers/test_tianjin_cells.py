@@ -1,8 +1,8 @@
-"""A Tianjin release's cells read in one pass give what each table read by itself gives.
+"""A Tianjin release's cells read by _release_cells give what each table read by _cells gives.
 
-``_release_cells`` strips the release's non-empty lines once and cuts each table's cells out
-of them, reading one by one only the lines that are not a tab and one plain cell
-(continuations, spaces alone, tabs inside a line, markup and odd spaces). ``_cells`` reads a
+``_release_cells`` strips each table's non-empty lines at C speed and reads one by one only
+the lines that are not a tab and one plain cell (continuations, spaces alone, tabs inside a
+line, markup and odd spaces), and says which tables are plain. ``_cells`` reads a
 table's own lines, line by line where any is unusual. These tests hold the two equal, texts
 and line numbers, table by table: on the sample, on generated releases and on releases built
 from the sample's tables with odd lines put in at every kind of place.
