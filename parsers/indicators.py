@@ -894,8 +894,16 @@ def _tianjin_row(
     # them), not through _cell's cache. Its levels and value repeat and go through the caches.
     name = (name.strip() or None) if name is not None else None
     description = (description.strip() or None) if description is not None else None
-    (annual, kind, operator, number, unit, quantified, _), target_flags = _tianjin_target(value)
-    stored = _tianjin_flags(level1, level2, is_placeholder(name), target_flags)[1]
+    annual, kind, operator, number, unit, quantified, target_flags = _tianjin_target(value)
+    # A name opening with an ideograph that no placeholder word holds is none (is_placeholder's
+    # own first test): told here, most names skip the cache's key and entry, which only missed
+    # (test_tianjin_columns.py holds this to is_placeholder on every name).
+    placeholder_name = (
+        name is not None
+        and (not "\u4e00" <= (first := name[0]) <= "\u9fff" or first in _PLACEHOLDER_IDEOGRAPHS)
+        and is_placeholder(name)
+    )
+    stored = _tianjin_flags(level1, level2, placeholder_name, target_flags)[1]
     # One tuple display: unpacking into it (``*target``) builds a list first.
     return (
         None,
@@ -925,7 +933,7 @@ def _tianjin_flag_tuples(
             row[1],
             row[3],
             is_placeholder(row[4]),
-            _tianjin_target(value)[1],
+            _tianjin_target(value)[-1],
         )[0]
         for row, value in zip(columns.rows, table.value_zh, strict=True)
     )
@@ -941,20 +949,29 @@ def _carry_level1(above: str | None, printed: str | None) -> str | None:
     return above if printed is None else printed
 
 
+# parse_target without its own cache, for _tianjin_target: that cache keeps the reading of each
+# distinct value already, and a second entry per value (its link, its ParsedTarget kept alive
+# for the young collections to walk) bought nothing; the Guangzhou items keep parse_target's.
+_read_target = parse_target.__wrapped__
+
+
 @lru_cache(maxsize=65536)
-def _tianjin_target(printed: str | None) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """A Tianjin row's columns from its printed value on, and the flags the value raises.
+def _tianjin_target(printed: str | None) -> tuple[Any, ...]:
+    """A Tianjin row's target columns (annual target to is_quantified), then the value's flags.
 
     Cached per distinct printed value: the row's target columns and flags need nothing else,
-    so the value is trimmed here, once, rather than through _cell's cache on every row.
+    so the value is trimmed here, once, rather than through _cell's cache on every row. One
+    flat tuple, not the columns and the flags in two: an entry is kept for the whole release,
+    and each tuple kept is one more for the young collections to count and walk.
     """
-    annual = _blank_to_none(printed)
-    kind, operator, value, unit, quantified, _ = parse_target(annual)
+    # _blank_to_none written out: one strip and no call, per distinct value.
+    annual = (printed.strip() or None) if printed is not None else None
+    kind, operator, value, unit, quantified, _ = _read_target(annual)
     if annual is None:
         flags: tuple[str, ...] = ("missing_annual_target",)
     else:
         flags = ("placeholder",) if kind == "placeholder" else ()
-    return (annual, kind, operator, value, unit, quantified, None), flags
+    return annual, kind, operator, value, unit, quantified, flags
 
 
 @lru_cache(maxsize=4096)

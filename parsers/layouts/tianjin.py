@@ -81,13 +81,17 @@ class _Cells:
 
     Two parallel lists rather than an object per cell: a Tianjin release prints one cell per
     line, tens of thousands of them, and an object per cell cost more than reading it.
+    ``plain``: every cell is known to be what clean_cell makes of it (each a line of a tab and
+    one cell, stripped, in a table whose text holds nothing clean_cell removes), so a reader
+    may skip clean_cell on them; False where not known.
     """
 
-    __slots__ = ("lines", "texts")
+    __slots__ = ("lines", "plain", "texts")
 
-    def __init__(self, texts: list[str], lines: list[int]) -> None:
+    def __init__(self, texts: list[str], lines: list[int], plain: bool = False) -> None:
         self.texts = texts
         self.lines = lines
+        self.plain = plain
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -220,30 +224,31 @@ _LINE_NOT_TAB_LED = re.compile(r"\n[^\t\n]")
 def _release_cells(
     lines: tuple[str, ...], text: str, tables: tuple[tuple[int, int, int, int], ...]
 ) -> Iterator[_Cells]:
-    """Every table's cells, read from the release's lines in one pass (what _cells gives).
+    """Every table's cells, read from its lines (what _cells gives).
 
     Nearly every line is empty or a tab and one plain cell, whose text is the line stripped:
-    filter, compress and map read the whole release so at C speed, and a table's cells are
-    then a slice, found by its lines. Two counts on its text tell a table of such lines
-    alone (as many tabs, and tabs after a line break, as cells); in any other only the lines
-    of another kind are read one by one (_with_odd_lines), and the lines between them sliced.
+    filter, compress and map read a table's lines so at C speed. Two counts on its text tell a
+    table of such lines alone (as many tabs, and tabs after a line break, as cells); in any
+    other only the lines of another kind are read one by one (_with_odd_lines), the lines
+    between them kept. Read table by table rather than the release's lines at once and sliced
+    (which costs the same): lists of every line of a release, alive while the tables are read,
+    were walked by each collection of the young generation that fell inside the layout.
     tests/parsers/test_tianjin_cells.py holds this to _cells table by table.
     """
-    numbers = list(compress(range(1, len(lines) + 1), lines))
-    texts = list(map(str.strip, filter(None, lines)))
     not_plain = _tables_holding(text, tables, NOT_PLAIN)
-    end_cell = 0
+    strip = str.strip
     for index, (start, end, text_start, text_end) in enumerate(tables):
-        # The cells on lines start + 2 (the line after the title, numbered from 1) to end.
-        first_cell = bisect_left(numbers, start + 2, end_cell)
-        end_cell = bisect_left(numbers, end + 1, first_cell)
-        count = end_cell - first_cell
+        # The table's lines after its title: start + 2 to end, numbered from 1.
+        block = lines[start + 1 : end]
+        numbers = list(compress(range(start + 2, end + 1), block))
+        texts = list(map(strip, filter(None, block)))
+        count = len(texts)
         # The line break before the first line is the title's own (text_start - 1).
         tab_led = text.count("\n\t", text_start - 1, text_end) if count else 0
         tabs = text.count("\t", text_start, text_end) if count else 0
         table_plain = index not in not_plain
         if tab_led == count and tabs == count and table_plain:
-            yield _Cells(texts[first_cell:end_cell], numbers[first_cell:end_cell])
+            yield _Cells(texts, numbers, plain=True)
             continue
         odd_lines = _odd_line_starts(
             text[text_start:text_end],
@@ -252,14 +257,7 @@ def _release_cells(
             not_plain=not table_plain,
         )
         yield _with_odd_lines(
-            texts[first_cell:end_cell],
-            numbers[first_cell:end_cell],
-            lines,
-            text,
-            start,
-            text_start,
-            odd_lines,
-            tab_led > 0,
+            texts, numbers, lines, text, start, text_start, odd_lines, tab_led > 0
         )
 
 
@@ -540,12 +538,31 @@ def _indicator_rows(
         value_zh=body[width - 1 :: width],
         source_line=cells.lines[header_end::width],
     )
-    if width == 4 + has_description:
-        # zip of one iterator ``width`` times: each row's cells in turn.
-        text = "\n".join(map("\t".join, zip(*[iter(body)] * width, strict=True)))
-    else:
-        text = _raw_indicator_text(table)
+    # Where the header names every cell of a row, the rows are the body's cells as they stand.
+    full_rows = width == 4 + has_description
+    text = _rows_text(body, width) if full_rows else _raw_indicator_text(table)
     return table, start, text
+
+
+# A row's places in _rows_text, by width: each cell's (None), then a tab, and a line break
+# after the last.
+_ROW_PLACES = {width: [None, "\t"] * (width - 1) + [None, "\n"] for width in (4, 5)}
+
+
+def _rows_text(body: list[str], width: int) -> str:
+    """Rows of ``width`` cells (``body``, a whole number of rows) as text: tabs, line breaks.
+
+    One join of the cells set between their separators (the row's places repeated, the cells
+    assigned every other one), where a join per row over zip's tuples and one of the rows
+    cost half as much again. tests/parsers/test_tianjin_usual.py holds it to the columns
+    joined.
+    """
+    if not body:
+        return ""
+    places = _ROW_PLACES[width] * (len(body) // width)
+    places[::2] = body
+    places.pop()  # the line break after the last row
+    return "".join(places)
 
 
 # The two headers the tables print after 一级指标: with the description column and without.
@@ -749,7 +766,11 @@ def _read_usual_table(
     # funds is what stands between the last money cell (10) and the goal's label.
     goal = "\n".join([text for text in texts[14:indicator_start] if text]) or None
     purpose = [text for text in texts[11:13] if text and text not in _LABELS]
-    name = clean_name(texts[3])
+    name = texts[3]
+    # clean_name of a plain cell without a space inside is the cell itself (clean_cell only
+    # strips it, and there is nothing to join): most names, without clean_cell's cache miss.
+    if not cells.plain or len(name.split(maxsplit=1)) > 1:
+        name = clean_name(name)
     classified = classifiable and looks_classified(name, goal, raw_indicators)
     # The careful reading's flags, sorted: none of its others can be raised here.
     flags = ["classified"] if classified else []

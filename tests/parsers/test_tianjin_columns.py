@@ -99,7 +99,12 @@ def test_columns_read_as_row_by_row_on_every_sample_table():
 CELL = st.sampled_from(
     ["产出指标", "效益指标", "数量指标", "社会效益指标", "其他", "", " ", "  产出指标 ", "涉密"]
 )
-NAME = st.sampled_from(["办结率", "", " ", "涉密", "待单位补充...", "SM项目", "名 "])
+# Names on both sides of _tianjin_row's first-character test: ideographs the placeholder words
+# hold or not (一 and 龥 at the range's ends), full-width letters, ellipses, spaces.
+NAME = st.sampled_from(
+    ["办结率", "", " ", "涉密", "待单位补充...", "SM项目", "名 ", "ＳＭ项目", "……", " 涉密"]
+    + ["项目涉密", "待补充", "一般", "龥", "〇涉密", "密"]
+)
 VALUE = st.sampled_from(["≥95%", "100%", "", " ", "涉密", "…", "按时完成", "提升", "。", "≥9５％"])
 ROW = st.tuples(CELL, CELL, NAME, st.one_of(st.none(), NAME), VALUE)
 
