@@ -51,7 +51,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
-from parsers.targets import _PLACEHOLDER_IDEOGRAPHS, is_placeholder, parse_target
+from parsers.targets import OTHER_IDEOGRAPH_OPENINGS, is_placeholder, parse_target
 
 # The framework of 财预〔2021〕101号 plus the older 产出/成本 (14) and the bond tables'
 # 偿债指标; names are kept without their 指标 suffix (see _level_key).
@@ -657,26 +657,10 @@ def _usual_row(raw: str) -> tuple[Any, ...] | None:
     if (
         kind == "placeholder"
         or period_kind == "placeholder"
-        or (not bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1 and is_placeholder(name))
+        or (not bisect_right(OTHER_IDEOGRAPH_OPENINGS, name) & 1 and is_placeholder(name))
     ):
         stored = stored_placeholder
     return _guangzhou_row(level_fields, name, period, annual, target, period_kind, stored)
-
-
-# Where a name's first character falls among U+4E00-U+9FFF less the nine ideographs of the
-# placeholder words, for _usual_row: each range opens at an even index and ends at the odd one
-# after it, so bisect_right of the name is odd exactly when the name opens with an ideograph
-# that is no placeholder's (a string compares by its first character first, and a text that
-# opens with a bound is not below it). is_placeholder answers False for such a name by its own
-# first test, but behind its cache: most distinct items print a name of their own, so the cache
-# would pay a miss and an entry to give an answer one bisect of the bounds gives
-# (tests/parsers/test_usual_cells.py holds the two to each other on every first character from
-# U+4D00 to U+A0FF).
-_OTHER_IDEOGRAPH_BOUNDS = (
-    "\u4e00",
-    *(bound for c in sorted(_PLACEHOLDER_IDEOGRAPHS) for bound in (c, chr(ord(c) + 1))),
-    "\ua000",
-)
 
 
 def _guangzhou_row(
@@ -896,11 +880,10 @@ def _tianjin_row(
     description = (description.strip() or None) if description is not None else None
     annual, kind, operator, number, unit, quantified, target_flags = _tianjin_target(value)
     # A name opening with an ideograph that no placeholder word holds is none (is_placeholder's
-    # own first test): told here, most names skip the cache's key and entry, which only missed
-    # (test_tianjin_columns.py holds this to is_placeholder on every name).
+    # own first test): told here, most names skip the cache's key and entry, which only missed.
     placeholder_name = (
         name is not None
-        and (not "\u4e00" <= (first := name[0]) <= "\u9fff" or first in _PLACEHOLDER_IDEOGRAPHS)
+        and not bisect_right(OTHER_IDEOGRAPH_OPENINGS, name) & 1
         and is_placeholder(name)
     )
     stored = _tianjin_flags(level1, level2, placeholder_name, target_flags)[1]

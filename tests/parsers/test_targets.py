@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from bisect import bisect_right
 from decimal import Decimal
 from pathlib import Path
 
@@ -601,6 +602,23 @@ def test_a_name_settled_by_its_first_character_agrees_with_the_full_reading():
         for rest in ("", "涉密", "...", "项目名称", " ", "SM"):
             text = first + rest
             assert targets.is_placeholder.__wrapped__(text) == _placeholder_in_full(text), text
+
+
+def test_named_bounds_clear_exactly_the_names_opening_with_another_ideograph():
+    # The parsers skip is_placeholder where bisect_right of the name among the openings is odd:
+    # that must happen only where is_placeholder is False, and (to spare its cache) for every
+    # name opening with an ideograph none of the placeholder words holds.
+    tails = ["", "涉密", "SM", "待单位补充", "……", " ", "项目", "甲"]
+    for code in range(0x4D00, 0xA100):
+        first = chr(code)
+        other = "\u4e00" <= first <= "\u9fff" and first not in targets._PLACEHOLDER_IDEOGRAPHS
+        for tail in tails:
+            name = first + tail
+            cleared = bool(bisect_right(targets.OTHER_IDEOGRAPH_OPENINGS, name) & 1)
+            assert cleared == other, name
+            assert not (cleared and is_placeholder.__wrapped__(name)), name
+    for name in ["", "SM", "..", "涉密", "待单位补充", "项目", "\u3000涉密"]:
+        assert not bisect_right(targets.OTHER_IDEOGRAPH_OPENINGS, name) & 1, name
 
 
 # --- texts settled by their words (_USUAL_WORDS): no number read, the same kind as the rules ----

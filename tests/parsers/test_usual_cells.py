@@ -8,19 +8,16 @@ flags, warnings and offsets; these tests hold them to that on every indicator ce
 samples and on strings built from the characters the conditions are about.
 """
 
-from bisect import bisect_right
 from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from parsers import targets
 from parsers.indicators import (
     _ITEM_END,
     _ITEM_FOLLOWS,
     _LABEL,
     _LONG_LEVELS,
-    _OTHER_IDEOGRAPH_BOUNDS,
     _TARGET_KIND,
     _TRIMMED_LONG_FORM,
     _TRIMMED_SHORT_FORM,
@@ -362,20 +359,3 @@ def test_usual_row_reads_as_the_full_reading_on_every_sample_item():
 @example("一级指标：1-产出指标；年度指标值:1、")
 def test_usual_row_reads_as_the_full_reading_on_built_items(raw):
     _check_usual_row(raw)
-
-
-def test_named_bounds_clear_exactly_the_names_opening_with_another_ideograph():
-    # _usual_row skips is_placeholder where bisect_right of the name among _OTHER_IDEOGRAPH_BOUNDS is
-    # odd: that must happen only where is_placeholder is False, and (to spare the cache) for
-    # every name opening with an ideograph none of the placeholder words holds.
-    tails = ["", "涉密", "SM", "待单位补充", "……", " ", "项目", "甲"]
-    for code in range(0x4D00, 0xA100):
-        first = chr(code)
-        other = "\u4e00" <= first <= "\u9fff" and first not in targets._PLACEHOLDER_IDEOGRAPHS
-        for tail in tails:
-            name = first + tail
-            cleared = bool(bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1)
-            assert cleared == other, name
-            assert not (cleared and is_placeholder.__wrapped__(name)), name
-    for name in ["", "SM", "..", "涉密", "待单位补充", "项目", "\u3000涉密"]:
-        assert not bisect_right(_OTHER_IDEOGRAPH_BOUNDS, name) & 1, name
